@@ -1,0 +1,94 @@
+"""The actors: Deputy (a Mesa agent), Party and the Executive.
+
+A deputy's state lives in the model's arrays (one row per seat) so a roll call is a few vectorised
+operations; the Deputy agent reads and writes its row through properties.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+if TYPE_CHECKING:
+    from .model import MajilisModel
+
+
+class Deputy(mesa.Agent):
+    """One member of the Majilis, seated in row `seat` of the model's deputy arrays."""
+
+    def __init__(self, model: MajilisModel, seat: int) -> None:
+        super().__init__(model)
+        self.seat = seat
+
+    @property
+    def party(self) -> str | None:
+        """Party name, or None for a self-nominated (independent) deputy."""
+        code = self.model.party_of[self.seat]
+        return None if code == self.model.independent else self.model.parties[code].name
+
+    @property
+    def seat_kind(self) -> str:
+        return "district" if self.model.district[self.seat] else "list"
+
+    @property
+    def ideal(self) -> np.ndarray:
+        """Ideal point over (russia, energy, agriculture), each in [-1, 1]."""
+        return self.model.ideal[self.seat]
+
+    @property
+    def salience(self) -> np.ndarray:
+        return self.model.salience[self.seat]
+
+    @property
+    def loyalty(self) -> float:
+        return float(self.model.loyalty[self.seat])
+
+    @property
+    def fear(self) -> float:
+        """Registration fear in [0, 1]: of the party losing registration, or of losing the mandate."""
+        return float(self.model.fear[self.seat])
+
+    @property
+    def defections(self) -> int:
+        """Votes against the party line this session."""
+        return int(self.model.defections[self.seat])
+
+    @property
+    def seated(self) -> bool:
+        return bool(self.model.seated[self.seat]) and self.model.occupant[self.seat] is self
+
+
+@dataclass
+class Party:
+    """A party's fixed traits and the reserve left on its list; its registration threat is model state."""
+
+    name: str
+    platform: np.ndarray
+    salience: np.ndarray
+    regime_alignment: float
+    whip_strength: float
+    registration_security: float
+    opposition_intent: float
+    rivals: tuple[str, ...]
+    reserve: int
+    imperative_mandate: bool
+    ruling: bool
+
+
+@dataclass
+class Executive:
+    """The President and Government: their ideal point, their share of the agenda and their sanctions."""
+
+    ideal: np.ndarray
+    agenda_share: float
+    accept_loss: float
+    sanction_rate: float
+    threat_decay: float
+
+    def stance(self, gain: float) -> int:
+        """The Government's conclusion on a deputy bill: +1 (positive) unless the bill costs the
+        executive more than `accept_loss` of policy gain, then -1."""
+        return 1 if gain >= -self.accept_loss else -1

@@ -1,0 +1,76 @@
+"""The coalition game among the non-ruling players (parties and self-nominated deputies).
+
+The game starts from the grand opposition coalition (every player) and lets the player with the most
+negative value leave, one at a time, re-admitting outsiders whose joining value turns positive, until
+nobody wants to move. Starting from the grand coalition finds the largest stable coalition rather than
+none: a lone player's value is always small, so a game started from nobody would rarely begin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from .config import CoalitionConfig
+
+
+@dataclass(frozen=True)
+class Players:
+    seats: np.ndarray  # seated deputies each player brings
+    position: np.ndarray  # (players, dimensions): platform, or a deputy's ideal point
+    intent: np.ndarray  # opposition intent in [0, 1]
+    risk: np.ndarray  # registration (or mandate) risk in [0, 1]: the mean fear of its deputies
+    cost: np.ndarray  # coordination cost of committing to a common line
+    rivals: np.ndarray  # (players, players) bool
+
+    @cached_property
+    def weighted(self) -> np.ndarray:
+        return self.seats[:, None] * self.position
+
+
+def power(seats: float | np.ndarray, blocking: int, majority: int) -> float | np.ndarray:
+    """How much a coalition of `seats` can do: half for approaching the blocking minority, half for
+    approaching a majority of the house; 1 at a majority."""
+    return 0.5 * np.minimum(seats / blocking, 1.0) + 0.5 * np.minimum(seats / majority, 1.0)
+
+
+def values(
+    members: np.ndarray, players: Players, cfg: CoalitionConfig, blocking: int, majority: int
+) -> np.ndarray:
+    """Each player's value of belonging to the coalition `members` plus itself.
+
+    V_j = intent_j * power(seats) - distance_weight * |pos_j - centre| - rivalry_cost * [rival inside]
+          - risk_weight * risk_j - cost_j
+    where seats and the seat-weighted centre are of members plus j.
+    """
+    joining = np.where(members, 0.0, players.seats)
+    seats = members @ players.seats + joining
+    centre = (members @ players.weighted + joining[:, None] * players.position) / seats[:, None]
+    offset = players.position - centre
+    distance = np.sqrt(np.einsum("ij,ij->i", offset, offset))
+    rival_inside = players.rivals @ members
+    return (players.intent * power(seats, blocking, majority) - cfg.distance_weight * distance
+            - cfg.rivalry_cost * rival_inside - cfg.risk_weight * players.risk - players.cost)
+
+
+def form(players: Players, cfg: CoalitionConfig, blocking: int, majority: int) -> np.ndarray:
+    """The stable coalition as a boolean mask over players (all False when fewer than two remain)."""
+    members = np.ones(len(players.seats), dtype=bool)
+    for _ in range(cfg.max_rounds * max(len(members), 1)):
+        v = values(members, players, cfg, blocking, majority)
+        inside = np.where(members, v, np.inf)
+        leaver = inside.argmin()
+        if inside[leaver] < 0:
+            members[leaver] = False
+            continue
+        outside = np.where(members, -np.inf, v)
+        joiner = outside.argmax()
+        if outside[joiner] > 0:
+            members[joiner] = True
+            continue
+        break
+    if members.sum() < 2:
+        members[:] = False
+    return members

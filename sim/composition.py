@@ -1,0 +1,48 @@
+"""Who sits in the house: a party code and a seat kind for every seat, before any traits are drawn."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .config import Config
+
+
+@dataclass(frozen=True)
+class Composition:
+    """Seats in a fixed order; `party` holds codes into `party_names`, and len(party_names) means
+    a self-nominated deputy."""
+
+    party_names: tuple[str, ...]
+    party: np.ndarray
+    district: np.ndarray
+
+    @property
+    def size(self) -> int:
+        return len(self.party)
+
+    @property
+    def independent(self) -> int:
+        return len(self.party_names)
+
+    def seats(self) -> dict[str, int]:
+        """Seats per party, with self-nominated deputies under 'self_nominated'."""
+        counts = np.bincount(self.party, minlength=self.independent + 1)
+        names = (*self.party_names, "self_nominated")
+        return {name: int(c) for name, c in zip(names, counts)}
+
+
+def compose(cfg: Config) -> Composition:
+    """The house the parliament config describes: list seats, then district seats, then independents."""
+    names = tuple(cfg.parties)
+    code = {name: i for i, name in enumerate(names)}
+    party: list[int] = []
+    district: list[bool] = []
+    for tier, is_district in (("list_seats", False), ("district_seats", True)):
+        for name, seats in getattr(cfg.parliament, tier).items():
+            party += [code[name]] * seats
+            district += [is_district] * seats
+    party += [len(names)] * cfg.parliament.independents
+    district += [True] * cfg.parliament.independents
+    return Composition(names, np.array(party, dtype=np.int64), np.array(district, dtype=bool))

@@ -1,0 +1,217 @@
+"""The configuration schema: plain dataclasses, with the checks that run before any work.
+
+Hydra registers these classes as its structured-config schema (see run.py), so unknown keys and
+wrong types fail at composition; `validate` then checks ranges and cross-field rules. The model
+takes a `Config` instance and knows nothing of Hydra.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from fractions import Fraction
+from typing import Any
+
+DIMENSIONS = ("russia", "energy", "agriculture")
+BILL_KINDS = ("ordinary", "constitutional", "amendment")
+
+
+def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
+    """A field whose numeric value (or every element) must lie in [lo, hi]."""
+    if isinstance(default, list):
+        return field(default_factory=lambda: list(default), metadata={"range": (lo, hi)})
+    return field(default=default, metadata={"range": (lo, hi)})
+
+
+UNIT = (0.0, 1.0)
+SPACE = (-1.0, 1.0)
+
+
+@dataclass
+class PartyConfig:
+    platform: list[float] = _bounded([0.0, 0.0, 0.0], *SPACE)
+    salience: list[float] = _bounded([1.0, 1.0, 1.0], 0.0, None)
+    regime_alignment: float = _bounded(0.5, *UNIT)
+    whip_strength: float = _bounded(0.8, *UNIT)
+    registration_security: float = _bounded(0.5, *UNIT)
+    opposition_intent: float = _bounded(0.2, *UNIT)
+    rivals: list[str] = field(default_factory=list)
+    reserve: int = _bounded(10, 0, None)
+    imperative_mandate: bool = True
+    ruling: bool = False
+
+
+@dataclass
+class IndependentsConfig:
+    regime_alignment: float = _bounded(0.6, *UNIT)
+    opposition_intent: float = _bounded(0.3, *UNIT)
+    position_sd: float = _bounded(0.5, 0.0, None)
+    fear_base: float = _bounded(0.3, *UNIT)
+
+
+@dataclass
+class ParliamentConfig:
+    name: str = "majilis_2023"
+    list_seats: dict[str, int] = field(default_factory=dict)
+    district_seats: dict[str, int] = field(default_factory=dict)
+    independents: int = _bounded(0, 0, None)
+
+
+@dataclass
+class ExecutiveConfig:
+    ideal: list[float] = _bounded([0.0, 0.3, 0.5], *SPACE)
+    agenda_share: float = _bounded(0.55, *UNIT)
+    accept_loss: float = _bounded(0.02, 0.0, None)
+    sanction_rate: float = _bounded(0.3, 0.0, None)
+    threat_decay: float = _bounded(0.5, *UNIT)
+
+
+@dataclass
+class BehaviorConfig:
+    loyalty_mean: float = _bounded(0.8, *UNIT)
+    loyalty_concentration: float = _bounded(20.0, 0.0, None)
+    fear_scale: float = _bounded(1.0, 0.0, None)
+    fear_sd: float = _bounded(0.1, 0.0, None)
+    position_sd: float = _bounded(0.25, 0.0, None)
+    salience_concentration: float = _bounded(10.0, 0.0, None)
+    policy_weight: float = _bounded(3.0, 0.0, None)
+    noise_sd: float = _bounded(0.3, 0.0, None)
+    abstain_band: float = _bounded(0.25, 0.0, None)
+    defection_limit: int = _bounded(3, 1, None)
+    expel_rate: float = _bounded(0.05, *UNIT)
+
+
+@dataclass
+class CoalitionConfig:
+    enabled: bool = True
+    weight: float = _bounded(1.0, 0.0, None)
+    distance_weight: float = _bounded(0.5, 0.0, None)
+    rivalry_cost: float = _bounded(0.3, 0.0, None)
+    risk_weight: float = _bounded(0.3, 0.0, None)
+    party_cost: float = _bounded(0.05, 0.0, None)
+    independent_cost: float = _bounded(0.2, 0.0, None)
+    max_rounds: int = _bounded(50, 1, None)
+
+
+@dataclass
+class AgendaConfig:
+    session_length: int = _bounded(100, 1, None)
+    sessions_per_term: int = _bounded(5, 1, None)
+    terms: int = _bounded(1, 1, None)
+    two_dimension_prob: float = _bounded(0.3, *UNIT)
+    bill_sd: float = _bounded(0.3, 0.0, None)
+    drift_sd: float = _bounded(0.15, 0.0, None)
+    government_kinds: list[float] = _bounded([0.85, 0.12, 0.03], *UNIT)
+    deputy_kinds: list[float] = _bounded([0.97, 0.03, 0.0], *UNIT)
+
+
+@dataclass
+class RulesConfig:
+    ordinary: str = "1/2"
+    constitutional: str = "2/3"
+    amendment: str = "3/4"
+
+
+@dataclass
+class RunConfig:
+    replicates: int = _bounded(200, 1, None)
+    seed: int = _bounded(20230319, 0, None)
+    workers: int = _bounded(1, 1, None)
+    record_roll_calls: bool = False
+    progress: bool = True
+
+
+@dataclass
+class Config:
+    name: str = "baseline"
+    parliament: ParliamentConfig = field(default_factory=ParliamentConfig)
+    parties: dict[str, PartyConfig] = field(default_factory=dict)
+    independents: IndependentsConfig = field(default_factory=IndependentsConfig)
+    executive: ExecutiveConfig = field(default_factory=ExecutiveConfig)
+    behavior: BehaviorConfig = field(default_factory=BehaviorConfig)
+    coalition: CoalitionConfig = field(default_factory=CoalitionConfig)
+    agenda: AgendaConfig = field(default_factory=AgendaConfig)
+    rules: RulesConfig = field(default_factory=RulesConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+
+class ConfigError(ValueError):
+    """A configuration value outside what the model accepts; the message names key, value and rule."""
+
+
+def _check_ranges(node: Any, path: str, errors: list[str]) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            _check_ranges(value, f"{path}.{key}", errors)
+        return
+    if not is_dataclass(node):
+        return
+    for f in fields(node):
+        value = getattr(node, f.name)
+        key = f"{path}.{f.name}" if path else f.name
+        lo, hi = f.metadata.get("range", (None, None))
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                if (lo is not None and v < lo) or (hi is not None and v > hi):
+                    allowed = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+                    errors.append(f"{key} = {value}: must be in {allowed}")
+                    break
+        _check_ranges(value, key, errors)
+
+
+def _check_length(value: list, n: int, key: str, errors: list[str]) -> None:
+    if len(value) != n:
+        errors.append(f"{key} = {value}: must have {n} entries")
+
+
+def validate(cfg: Config) -> None:
+    """Raise ConfigError listing every bad value; return silently when the config is usable."""
+    errors: list[str] = []
+    _check_ranges(cfg, "", errors)
+    names = list(cfg.parties)
+    for name, party in cfg.parties.items():
+        _check_length(party.platform, len(DIMENSIONS), f"parties.{name}.platform", errors)
+        _check_length(party.salience, len(DIMENSIONS), f"parties.{name}.salience", errors)
+        if sum(party.salience) <= 0:
+            errors.append(f"parties.{name}.salience = {party.salience}: needs a positive entry")
+        for rival in party.rivals:
+            if rival not in cfg.parties:
+                errors.append(f"parties.{name}.rivals: '{rival}' is not a party; known: {names}")
+    ruling = [n for n, p in cfg.parties.items() if p.ruling]
+    if len(ruling) != 1:
+        errors.append(f"parties.*.ruling: exactly one party must be ruling, found {ruling}")
+    for tier in ("list_seats", "district_seats"):
+        for name, seats in getattr(cfg.parliament, tier).items():
+            key = f"parliament.{tier}.{name}"
+            if name not in cfg.parties:
+                errors.append(f"{key}: '{name}' is not a party; known: {names}")
+            if seats < 0:
+                errors.append(f"{key} = {seats}: must be >= 0")
+    size = house_size(cfg.parliament)
+    if size < 1:
+        errors.append(f"parliament: the house has {size} seats; it needs at least 1")
+    _check_length(cfg.executive.ideal, len(DIMENSIONS), "executive.ideal", errors)
+    for kinds in ("government_kinds", "deputy_kinds"):
+        probs = getattr(cfg.agenda, kinds)
+        _check_length(probs, len(BILL_KINDS), f"agenda.{kinds}", errors)
+        if abs(sum(probs) - 1.0) > 1e-9:
+            errors.append(f"agenda.{kinds} = {probs}: probabilities of {BILL_KINDS} must sum to 1")
+    for kind in BILL_KINDS:
+        text = getattr(cfg.rules, kind)
+        try:
+            frac = Fraction(text)
+        except (ValueError, ZeroDivisionError):
+            errors.append(f"rules.{kind} = {text!r}: must be a fraction like '2/3'")
+            continue
+        if not 0 < frac < 1:
+            errors.append(f"rules.{kind} = {text!r}: must lie strictly between 0 and 1")
+    if errors:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+
+
+def house_size(parliament: ParliamentConfig) -> int:
+    """Total membership: every list and district seat plus the self-nominated deputies."""
+    return (
+        sum(parliament.list_seats.values())
+        + sum(parliament.district_seats.values())
+        + parliament.independents
+    )

@@ -1,0 +1,409 @@
+"""The Mesa model of the Majilis: one step is one roll call; a session is `session_length` roll calls."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from . import coalition
+from .agenda import GOVERNMENT, draw_session
+from .agents import Deputy, Executive, Party
+from .composition import Composition, compose
+from .config import DIMENSIONS, Config
+from .rules import blocking_minority, threshold_array
+
+# Vote codes, also the columns of the per-party count table.
+NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
+# Layout of the roll-call vector x (ODD 7.3): policy terms a and b, executive stance, coalition
+# line, then one party line per party row.
+A, B, STANCE, CLINE, LINES = slice(0, 3), slice(3, 6), 6, 7, 8
+
+
+def _sign_band(score: float, band: float) -> int:
+    """+1 above the band, -1 at or below its negative, 0 between: yes / no / abstain."""
+    return int(score > band) - int(score <= -band)
+
+
+def _gain_matrix(salience: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Rows [s, s*x] so that rows @ x[:6] is each actor's quadratic policy gain (ODD 7.3)."""
+    return np.hstack([salience, salience * position])
+
+
+class MajilisModel(mesa.Model):
+    """The 98-seat Majilis (or any configured house) voting on a term of bills."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        rng: np.random.Generator | int | None = None,
+        composition: Composition | None = None,
+    ) -> None:
+        super().__init__(rng=rng)
+        comp = composition if composition is not None else compose(cfg)
+        self.cfg = cfg
+        self.behavior = cfg.behavior
+        self.parties = [
+            Party(
+                name=name,
+                platform=np.array(p.platform, dtype=float),
+                salience=np.array(p.salience, dtype=float) / sum(p.salience),
+                regime_alignment=p.regime_alignment,
+                whip_strength=p.whip_strength,
+                registration_security=p.registration_security,
+                opposition_intent=p.opposition_intent,
+                rivals=tuple(p.rivals),
+                reserve=p.reserve,
+                imperative_mandate=p.imperative_mandate,
+                ruling=p.ruling,
+            )
+            for name, p in cfg.parties.items()
+        ]
+        self.independent = len(self.parties)
+        self.ruling = next(i for i, p in enumerate(self.parties) if p.ruling)
+        e = cfg.executive
+        self.executive = Executive(
+            np.array(e.ideal, dtype=float), e.agenda_share, e.accept_loss,
+            e.sanction_rate, e.threat_decay,
+        )
+        n_dim = len(DIMENSIONS)
+        self.members = comp.size
+        self.thresholds = np.array(threshold_array(cfg.rules, self.members))
+        self.majority = int(self.thresholds[0])
+        self.blocking = blocking_minority(cfg.rules, self.members)
+        self.session_length = cfg.agenda.session_length
+        self.roll_calls = self.session_length * cfg.agenda.sessions_per_term
+        b = self.behavior
+        self.band_edges = np.array([-b.abstain_band, b.abstain_band])
+
+        # Party-level arrays carry one extra row for self-nominated deputies: no platform, no whip.
+        rows = self.independent + 1
+        self.platform = np.zeros((rows, n_dim))
+        self.party_salience = np.zeros((rows, n_dim))
+        self.whip = np.zeros(rows)
+        self.imperative = np.zeros(rows, dtype=bool)
+        self.security = np.zeros(rows)
+        self.alignment = np.full(rows, cfg.independents.regime_alignment)
+        for i, p in enumerate(self.parties):
+            self.platform[i], self.party_salience[i] = p.platform, p.salience
+            self.whip[i], self.imperative[i] = p.whip_strength, p.imperative_mandate
+            self.security[i], self.alignment[i] = p.registration_security, p.regime_alignment
+        self.threat = np.zeros(rows)
+        index = {p.name: i for i, p in enumerate(self.parties)}
+        self.rivals = np.zeros((rows, rows), dtype=bool)
+        for i, p in enumerate(self.parties):
+            for rival in p.rivals:
+                self.rivals[i, index[rival]] = self.rivals[index[rival], i] = True
+        # A party's line is sign-band of party_matrix @ x[:LINES] (ODD 7.4).
+        self.party_matrix = np.zeros((rows, LINES))
+        self.party_matrix[:, :STANCE] = b.policy_weight * _gain_matrix(self.party_salience, self.platform)
+        self.party_matrix[:, STANCE] = 2 * self.alignment - 1
+        self.party_matrix[self.independent] = 0.0
+        self.exec_gain = _gain_matrix(np.full(n_dim, 1 / n_dim), self.executive.ideal)
+        self.x = np.zeros(LINES + rows)
+        # [a, b] = ([sq^2, sq] - [p^2, p]) * POLICY_SIGNS, so the status quo is kept as [sq^2, sq].
+        self.policy_signs = np.array([1.0] * n_dim + [-2.0] * n_dim)
+        self.executive_terms = _policy_terms(self.executive.ideal)
+
+        # Deputy state: one row per seat, read and written by the Deputy agents.
+        n = self.members
+        self.party_of = comp.party.copy()
+        self.district = comp.district.copy()
+        self.ideal = np.zeros((n, n_dim))
+        self.salience = np.zeros((n, n_dim))
+        self.loyalty = np.zeros(n)
+        self.fear_base = np.zeros(n)
+        self.defections = np.zeros(n, dtype=np.int64)
+        self.seated = np.ones(n, dtype=bool)
+        self.vacancies = 0
+        self.occupant: list[Deputy | None] = [None] * n
+        # A deputy's vote is sign-band of deputy_matrix @ x plus noise (ODD 7.5).
+        self.deputy_matrix = np.zeros((n, LINES + rows))
+        self.coalition_deputy = np.zeros(n, dtype=bool)
+        self._seat_new_deputies(np.arange(n))
+
+        self.status_quo_terms = _policy_terms(self.executive.ideal)
+        self.coalition_party = np.zeros(rows, dtype=bool)
+        self.coalition_seats = 0
+        self.coalition_gain = np.zeros(2 * n_dim)
+        self.coalition_intent = 0.0
+        self.session = 0
+        self.expulsions = 0
+        self.defections_total = 0
+        self.record = _Record(self.roll_calls, rows, n)
+
+    @property
+    def status_quo(self) -> np.ndarray:
+        """Current policy on (russia, energy, agriculture)."""
+        return self.status_quo_terms[len(DIMENSIONS):]
+
+    # -- the procedure -------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One roll call: agenda, party lines, votes, tally, consequences."""
+        t = self.steps - 1
+        i = t % self.session_length
+        if i == 0:
+            self._open_session()
+        stance = self._next_bill(i)
+        self._party_lines()
+        votes = self._cast_votes(i)
+        passed = self._tally(votes, i)
+        if passed:
+            self.status_quo_terms = self.proposal_terms
+        self.record.roll_call(t, stance, passed, self.x[LINES:], votes)
+        if i == self.session_length - 1:
+            self._close_session()
+
+    def run_term(self) -> None:
+        """All remaining roll calls of the term."""
+        for _ in range(self.roll_calls - self.steps):
+            self.step()
+
+    # -- session boundaries --------------------------------------------------------------------
+
+    def _open_session(self) -> None:
+        """Drift the status quo, play the coalition game, draw the session's agenda."""
+        drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=len(DIMENSIONS))
+        self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
+        self._form_coalition()
+        a = draw_session(
+            self.rng, self.cfg.agenda, self.executive.agenda_share,
+            np.flatnonzero(self.seated), self.members, self.behavior.noise_sd,
+        )
+        # Bills centre on the proposer's ideal pulled towards the executive's by the proposer's
+        # regime alignment: deputies draft what the Government's conclusion will accept (ODD 7.2).
+        government = a.proposer_seat == GOVERNMENT
+        seat = np.where(government, 0, a.proposer_seat)
+        own = self.ideal[seat]
+        pull = np.where(government, 1.0, self.alignment[self.party_of[seat]])[:, None]
+        self.candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
+        self.candidate_terms = _policy_terms(self.candidates)
+        self.moves_terms = np.hstack([a.moves, a.moves])
+        self.proposer = np.where(government, GOVERNMENT, self.party_of[seat])
+        self.kind, self.moves, self.noise = a.kind, a.moves, a.noise
+        self.session_thresholds = self.thresholds[a.kind]
+        self.record.open_session(self)
+
+    def _close_session(self) -> None:
+        """Count the session's votes by party and its defections, sanction dissent, expel repeated
+        defectors, and let threats decay."""
+        counts, votes, lines, stance = self.record.close_session(self)
+        self.defections = ((votes - ABSTAIN) * lines[:, self.party_of] < 0).sum(axis=0) * self.seated
+        self.defections_total += int(self.defections.sum())
+        self._sanction(counts, stance)
+        self._expel()
+        self.threat *= 1.0 - self.executive.threat_decay
+        self._update_fear()
+        self.session += 1
+
+    # -- one roll call -------------------------------------------------------------------------
+
+    def _next_bill(self, i: int) -> int:
+        """Put the session's i-th bill against the status quo into x; return the executive's stance.
+
+        A bill moves some dimensions to its candidate point and leaves the others at the status quo.
+        The Government redrafts a bill of its own that its conclusion would reject to its ideal point."""
+        stance = self._draft(self.candidate_terms[i], i)
+        if stance < 0 and self.proposer[i] == GOVERNMENT:
+            stance = self._draft(self.executive_terms, i)
+        self.x[STANCE] = stance
+        return stance
+
+    def _draft(self, target_terms: np.ndarray, i: int) -> int:
+        self.proposal_terms = np.where(self.moves_terms[i], target_terms, self.status_quo_terms)
+        np.multiply(self.status_quo_terms - self.proposal_terms, self.policy_signs, out=self.x[:STANCE])
+        return self.executive.stance(float(self.exec_gain @ self.x[:STANCE]))
+
+    def _party_lines(self) -> None:
+        """The coalition's line, then each party's line, written into x."""
+        x = self.x
+        cline = 0
+        if self.coalition_seats:
+            score = (self.behavior.policy_weight * float(self.coalition_gain @ x[:STANCE])
+                     - self.coalition_intent * x[STANCE])
+            cline = _sign_band(score, self.behavior.abstain_band)
+        x[CLINE] = cline
+        x[LINES:] = self.band_edges.searchsorted(self.party_matrix @ x[:LINES]) - 1
+        x[LINES + self.independent] = 0
+
+    def _cast_votes(self, i: int) -> np.ndarray:
+        """Each seat's vote code (NO, ABSTAIN, YES, or VACANT)."""
+        votes = self.band_edges.searchsorted(self.deputy_matrix @ self.x + self.noise[i])
+        if self.vacancies:
+            votes[~self.seated] = VACANT
+        return votes
+
+    def _tally(self, votes: np.ndarray, i: int) -> bool:
+        """Whether the yes votes reach the bill kind's threshold of the total membership."""
+        return np.count_nonzero(votes == YES) >= self.session_thresholds[i]
+
+    def _sanction(self, counts: np.ndarray, stance: np.ndarray) -> None:
+        """Raise each party's registration threat by sanction_rate times the share of its seated
+        deputies who voted against the executive's stance, summed over the session's roll calls."""
+        against = counts[:, :, NO] * (stance > 0)[:, None] + counts[:, :, YES] * (stance < 0)[:, None]
+        seated = counts[:, :, :VACANT].sum(axis=2)
+        share = against / np.maximum(seated, 1)
+        self.threat += self.executive.sanction_rate * share.sum(axis=0)
+
+    # -- state changes -------------------------------------------------------------------------
+
+    def _update_fear(self) -> None:
+        b = self.behavior
+        self.fear = np.clip(b.fear_scale * (self.fear_base + self.threat[self.party_of]), 0.0, 1.0)
+        self.deputy_matrix[:, STANCE] = self.deputy_pull + self.fear
+
+    def _refresh(self) -> None:
+        """Recompute what is derived from deputies' traits and party membership."""
+        n, b = self.members, self.behavior
+        lam = self.loyalty * self.whip[self.party_of]
+        policy = ((1.0 - lam) * b.policy_weight)[:, None]
+        self.deputy_matrix[:, :STANCE] = policy * _gain_matrix(self.salience, self.ideal)
+        self.deputy_matrix[:, CLINE] = self.cfg.coalition.weight * self.coalition_deputy
+        self.deputy_matrix[:, LINES:] = 0.0
+        self.deputy_matrix[np.arange(n), LINES + self.party_of] = lam
+        independent = self.party_of == self.independent
+        self.deputy_pull = np.where(independent, 2 * self.alignment[self.independent] - 1, 0.0)
+        self.party_bins = self.party_of * 4
+        self.vacancies = int(n - self.seated.sum())
+        self._update_fear()
+
+    def _seat_new_deputies(self, seats: np.ndarray) -> None:
+        """Draw traits for new deputies in `seats` (around their party's platform) and seat them."""
+        b, rng, k = self.behavior, self.rng, len(seats)
+        code = self.party_of[seats]
+        independent = code == self.independent
+        centre = np.where(independent[:, None], 0.0, self.platform[code])
+        spread = np.where(independent, self.cfg.independents.position_sd, b.position_sd)[:, None]
+        self.ideal[seats] = np.clip(centre + spread * rng.standard_normal((k, len(DIMENSIONS))), -1, 1)
+        emphasis = np.where(independent[:, None], 1 / len(DIMENSIONS), self.party_salience[code])
+        draws = rng.standard_gamma(b.salience_concentration * emphasis + 1e-9)
+        self.salience[seats] = draws / np.maximum(draws.sum(axis=1, keepdims=True), 1e-12)
+        self.loyalty[seats] = _beta(rng, b.loyalty_mean, b.loyalty_concentration, k)
+        base = np.where(independent, self.cfg.independents.fear_base, 1.0 - self.security[code])
+        self.fear_base[seats] = np.clip(base + b.fear_sd * rng.standard_normal(k), 0.0, 1.0)
+        self.defections[seats] = 0
+        self.seated[seats] = True
+        for seat in seats:
+            self.occupant[seat] = Deputy(self, int(seat))
+        self._refresh()
+
+    def _expel(self) -> None:
+        """Imperative mandate: a repeated defector may be expelled, with probability expel_rate times
+        the whip strength. A list seat goes to the next on the list (or falls vacant when the list is
+        exhausted); a district deputy keeps the seat as a self-nominated deputy."""
+        b = self.behavior
+        chance = b.expel_rate * self.whip[self.party_of]
+        draw = self.rng.random(self.members)
+        expelled = (self.seated & self.imperative[self.party_of]
+                    & (self.defections >= b.defection_limit) & (draw < chance))
+        if not expelled.any():
+            return
+        refill = []
+        for seat in np.flatnonzero(expelled):
+            self.expulsions += 1
+            if self.district[seat]:
+                self.party_of[seat] = self.independent
+                continue
+            self.occupant[seat].remove()
+            self.occupant[seat] = None
+            party = self.parties[self.party_of[seat]]
+            if party.reserve > 0:
+                party.reserve -= 1
+                refill.append(seat)
+            else:
+                self.seated[seat] = False
+        self._seat_new_deputies(np.array(refill, dtype=np.int64))
+
+    def _form_coalition(self) -> None:
+        """Non-ruling parties and self-nominated deputies play the coalition game (coalition.form)."""
+        self.coalition_party[:] = False
+        self.coalition_deputy[:] = False
+        self.coalition_seats = 0
+        self._play_coalition_game()
+        weight = self.cfg.coalition.weight
+        self.party_matrix[:, CLINE] = weight * self.coalition_party
+        self.deputy_matrix[:, CLINE] = weight * self.coalition_deputy
+
+    def _play_coalition_game(self) -> None:
+        if not self.cfg.coalition.enabled:
+            return
+        seated_per_party = np.bincount(self.party_of[self.seated], minlength=len(self.whip))
+        fear_per_party = np.bincount(self.party_of[self.seated], weights=self.fear[self.seated],
+                                     minlength=len(self.whip))
+        parties = [i for i in range(self.independent) if i != self.ruling and seated_per_party[i] > 0]
+        deputies = np.flatnonzero(self.seated & (self.party_of == self.independent))
+        if len(parties) + len(deputies) < 2:
+            return
+        c = self.cfg.coalition
+        rivals = np.zeros((len(parties) + len(deputies),) * 2, dtype=bool)
+        rivals[: len(parties), : len(parties)] = self.rivals[np.ix_(parties, parties)]
+        players = coalition.Players(
+            seats=np.concatenate([seated_per_party[parties], np.ones(len(deputies))]),
+            position=np.vstack([self.platform[parties], self.ideal[deputies]]),
+            intent=np.concatenate([[self.parties[i].opposition_intent for i in parties],
+                                   np.full(len(deputies), self.cfg.independents.opposition_intent)]),
+            risk=np.concatenate([fear_per_party[parties] / seated_per_party[parties], self.fear[deputies]]),
+            cost=np.concatenate([np.full(len(parties), c.party_cost), np.full(len(deputies), c.independent_cost)]),
+            rivals=rivals,
+        )
+        members = coalition.form(players, c, self.blocking, self.majority)
+        if not members.any():
+            return
+        member_parties = np.array(parties, dtype=np.int64)[members[: len(parties)]]
+        self.coalition_party[member_parties] = True
+        self.coalition_deputy[deputies[members[len(parties):]]] = True
+        seats = players.seats[members]
+        self.coalition_seats = int(seats.sum())
+        centre = seats @ players.position[members] / seats.sum()
+        self.coalition_gain = _gain_matrix(np.full(len(DIMENSIONS), 1 / len(DIMENSIONS)), centre)
+        self.coalition_intent = float(seats @ players.intent[members] / seats.sum())
+
+
+def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
+    """Beta draws with the given mean and concentration (a + b); degenerate at mean 0 or 1."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(size, float(mean))
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=size)
+
+
+class _Record:
+    """Preallocated per-roll-call arrays of one run; the model fills them, the outcomes module reads them."""
+
+    def __init__(self, roll_calls: int, party_rows: int, seats: int) -> None:
+        self.session = np.zeros(roll_calls, dtype=np.int64)
+        self.proposer = np.zeros(roll_calls, dtype=np.int64)
+        self.kind = np.zeros(roll_calls, dtype=np.int64)
+        self.stance = np.zeros(roll_calls, dtype=np.int64)
+        self.passed = np.zeros(roll_calls, dtype=bool)
+        self.coalition_seats = np.zeros(roll_calls, dtype=np.int64)
+        self.lines = np.zeros((roll_calls, party_rows), dtype=np.int8)
+        self.votes = np.zeros((roll_calls, seats), dtype=np.int8)
+        self.counts = np.zeros((roll_calls, party_rows, 4), dtype=np.int64)
+        # Who sat in each seat in each session (seats change hands only between sessions).
+        self.occupant_ids: list[list[int | None]] = []
+        self.span = slice(0, 0)
+
+    def open_session(self, model: MajilisModel) -> None:
+        start = model.session * model.session_length
+        self.span = span = slice(start, start + model.session_length)
+        self.session[span], self.proposer[span], self.kind[span] = model.session, model.proposer, model.kind
+        self.coalition_seats[span] = model.coalition_seats
+        self.occupant_ids.append([d.unique_id if d is not None else None for d in model.occupant])
+
+    def roll_call(self, t: int, stance: int, passed: bool, lines: np.ndarray, votes: np.ndarray) -> None:
+        self.stance[t], self.passed[t], self.lines[t], self.votes[t] = stance, passed, lines, votes
+
+    def close_session(self, model: MajilisModel) -> tuple[np.ndarray, ...]:
+        """Votes per party of the session's roll calls; returns (counts, votes, lines, stance)."""
+        span = self.span
+        votes = self.votes[span]
+        rows = len(model.whip)
+        offsets = np.arange(votes.shape[0])[:, None] * (4 * rows) + model.party_bins
+        counts = np.bincount((offsets + votes).ravel(), minlength=votes.shape[0] * 4 * rows)
+        self.counts[span] = counts.reshape(-1, rows, 4)
+        return self.counts[span], votes, self.lines[span], self.stance[span]
+
+
+def _policy_terms(point: np.ndarray) -> np.ndarray:
+    """[p^2, p] along the last axis: the bill-dependent part of every quadratic gain."""
+    return np.concatenate([point * point, point], axis=-1)

@@ -1,0 +1,96 @@
+"""What a finished run produced: one row of scalar outcomes, and opt-in per-roll-call tables."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .agenda import GOVERNMENT
+from .config import BILL_KINDS
+from .model import ABSTAIN, NO, YES, MajilisModel
+
+# Voteview cast codes.
+YEA, NAY, ABSTAIN_OR_ABSENT, NOT_IN_OFFICE = 1, 6, 9, 0
+
+
+def rice(yes: np.ndarray, no: np.ndarray) -> float:
+    """Mean Rice cohesion |yes - no| / (yes + no) over the roll calls where the group cast a vote."""
+    cast = yes + no
+    voted = cast > 0
+    if not voted.any():
+        return float("nan")
+    return float(np.mean(np.abs(yes[voted] - no[voted]) / cast[voted]))
+
+
+def run_outcomes(model: MajilisModel) -> dict[str, float]:
+    """The scalar outcomes of one run (DESIGN 4)."""
+    r = model.record
+    done = model.steps
+    gov = r.proposer[:done] == GOVERNMENT
+    passed = r.passed[:done]
+    ruling_line = r.lines[:done, model.ruling]
+    coalition_seats = r.coalition_seats[:done]
+    deputy_laws = int((passed & ~gov).sum())
+    seated = model.seated
+    row: dict[str, float] = {
+        "roll_calls": done,
+        "gov_bills": int(gov.sum()),
+        "gov_pass_rate": float(passed[gov].mean()) if gov.any() else float("nan"),
+        "gov_defeats": int((gov & ~passed).sum()),
+        "ruling_party_defeated": int(((ruling_line > 0) & ~passed | (ruling_line < 0) & passed).any()),
+        "laws_passed": int(passed.sum()),
+        "deputy_bills_passed": deputy_laws,
+        "deputy_share_of_laws": deputy_laws / passed.sum() if passed.any() else float("nan"),
+        "coalition_formed": int((coalition_seats > 0).any()),
+        "coalition_max_seats": int(coalition_seats.max(initial=0)),
+        "coalition_mean_seats": float(coalition_seats.mean()) if done else 0.0,
+        "coalition_blocking": int(coalition_seats.max(initial=0) >= model.blocking),
+        "coalition_majority": int(coalition_seats.max(initial=0) >= model.majority),
+        "defections": model.defections_total,
+        "expulsions": model.expulsions,
+        "vacancies": int((~seated).sum()),
+        "mean_fear": float(model.fear[seated].mean()) if seated.any() else float("nan"),
+    }
+    for i, party in enumerate(model.parties):
+        row[f"rice_{party.name}"] = rice(r.counts[:done, i, YES], r.counts[:done, i, NO])
+    return row
+
+
+def roll_call_table(model: MajilisModel) -> pd.DataFrame:
+    """One row per roll call: bill, proposer, kind, votes per party, result, stance, coalition seats."""
+    r = model.record
+    done = model.steps
+    names = [p.name for p in model.parties] + ["self_nominated"]
+    proposer = np.array(["government", *names])[r.proposer[:done] + 1]
+    table = {
+        "roll_call": np.arange(done),
+        "session": r.session[:done],
+        "proposer": proposer,
+        "kind": np.array(BILL_KINDS)[r.kind[:done]],
+        "executive_stance": r.stance[:done],
+        "yes": r.counts[:done, :, YES].sum(axis=1),
+        "no": r.counts[:done, :, NO].sum(axis=1),
+        "abstain": r.counts[:done, :, ABSTAIN].sum(axis=1),
+        "passed": r.passed[:done],
+        "coalition_seats": r.coalition_seats[:done],
+    }
+    for i, name in enumerate(names):
+        for label, col in (("yes", YES), ("no", NO), ("abstain", ABSTAIN)):
+            table[f"{label}_{name}"] = r.counts[:done, i, col]
+    return pd.DataFrame(table)
+
+
+def voteview_matrix(model: MajilisModel) -> pd.DataFrame:
+    """Deputy-by-roll-call cast codes (1 yea, 6 nay, 9 abstain or absent, 0 not in office), one row
+    per deputy who ever sat."""
+    r = model.record
+    done = model.steps
+    length = model.cfg.agenda.session_length
+    codes = np.choose(r.votes[:done], [NAY, ABSTAIN_OR_ABSENT, YEA, ABSTAIN_OR_ABSENT]).astype(np.int8)
+    rows: dict[int, np.ndarray] = {}
+    for session, ids in enumerate(r.occupant_ids):
+        span = slice(session * length, min((session + 1) * length, done))
+        for seat, deputy in enumerate(ids):
+            if deputy is not None:
+                rows.setdefault(deputy, np.full(done, NOT_IN_OFFICE, dtype=np.int8))[span] = codes[span, seat]
+    return pd.DataFrame.from_dict(rows, orient="index", columns=range(done)).rename_axis("deputy")
