@@ -33,7 +33,7 @@ class Players:
 def power(seats: float | np.ndarray, blocking: int, majority: int) -> float | np.ndarray:
     """How much a coalition of `seats` can do: half for approaching the blocking minority, half for
     approaching a majority of the house; 1 at a majority."""
-    return 0.5 * np.minimum(seats / blocking, 1.0) + 0.5 * np.minimum(seats / majority, 1.0)
+    return np.minimum(seats * (0.5 / blocking), 0.5) + np.minimum(seats * (0.5 / majority), 0.5)
 
 
 def values(
@@ -45,14 +45,15 @@ def values(
           - risk_weight * risk_j - cost_j
     where seats and the seat-weighted centre are of members plus j.
     """
-    joining = np.where(members, 0.0, players.seats)
-    seats = members @ players.seats + joining
-    centre = (members @ players.weighted + joining[:, None] * players.position) / seats[:, None]
+    inside = members.astype(float)
+    joining = players.seats * (1.0 - inside)
+    seats = joining + inside @ players.seats
+    centre = (inside @ players.weighted + joining[:, None] * players.position) / seats[:, None]
     offset = players.position - centre
-    distance = np.sqrt(np.einsum("ij,ij->i", offset, offset))
-    rival_inside = players.rivals @ members
+    distance = np.sqrt((offset * offset).sum(axis=1))
+    rival_inside = (players.rivals @ inside) > 0
     return (players.intent * power(seats, blocking, majority) - cfg.distance_weight * distance
-            - cfg.rivalry_cost * rival_inside - cfg.risk_weight * players.risk - players.cost)
+            - cfg.rivalry_cost * rival_inside - (cfg.risk_weight * players.risk + players.cost))
 
 
 def form(players: Players, cfg: CoalitionConfig, blocking: int, majority: int) -> np.ndarray:

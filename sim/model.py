@@ -10,7 +10,7 @@ from .agenda import GOVERNMENT, draw_session
 from .agents import Deputy, Executive, Party
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config
-from .rules import blocking_minority, threshold_array
+from .rules import blocking_minority, passes, threshold_array
 
 # Vote codes, also the columns of the per-party count table.
 NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
@@ -235,7 +235,7 @@ class MajilisModel(mesa.Model):
 
     def _tally(self, votes: np.ndarray, i: int) -> bool:
         """Whether the yes votes reach the bill kind's threshold of the total membership."""
-        return np.count_nonzero(votes == YES) >= self.session_thresholds[i]
+        return passes(np.count_nonzero(votes == YES), self.session_thresholds[i])
 
     def _sanction(self, counts: np.ndarray, stance: np.ndarray) -> None:
         """Raise each party's registration threat by sanction_rate times the share of its seated

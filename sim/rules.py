@@ -33,6 +33,11 @@ def blocking_minority(rules: RulesConfig, members: int) -> int:
     return members - thresholds(rules, members)["constitutional"] + 1
 
 
+def passes(yes: int, threshold: int) -> bool:
+    """A bill passes when its yes votes reach the threshold; abstentions and absences count as not yes."""
+    return yes >= threshold
+
+
 def threshold_array(rules: RulesConfig, members: int) -> list[int]:
     """Thresholds in BILL_KINDS order, for indexing by a bill's kind code."""
     t = thresholds(rules, members)

@@ -1,0 +1,69 @@
+"""Every bad configuration fails before any work, with a message naming the key, the value and the rule."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import load
+from hydra.errors import ConfigCompositionException
+from omegaconf.errors import ConfigKeyError, ValidationError
+
+from sim.config import ConfigError, house_size, validate
+
+
+def _error(cfg) -> str:
+    with pytest.raises(ConfigError) as err:
+        validate(cfg)
+    return str(err.value)
+
+
+def test_the_default_configs_are_valid_and_seat_98():
+    assert house_size(load().parliament) == 98
+    assert house_size(load("parliament=majilis_2021").parliament) == 107
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (lambda c: setattr(c.behavior, "loyalty_mean", 1.5), "behavior.loyalty_mean = 1.5: must be in [0.0, 1.0]"),
+        (lambda c: setattr(c.executive, "agenda_share", -0.1), "executive.agenda_share = -0.1: must be in [0.0, 1.0]"),
+        (lambda c: setattr(c.parties["qhp"], "platform", [0.5, 1.4, 0.0]),
+         "parties.qhp.platform = [0.5, 1.4, 0.0]: must be in [-1.0, 1.0]"),
+        (lambda c: setattr(c.parties["qhp"], "platform", [0.5, 0.4]), "parties.qhp.platform = [0.5, 0.4]: must have 3 entries"),
+        (lambda c: setattr(c.run, "replicates", 0), "run.replicates = 0: must be in [1, inf]"),
+        (lambda c: c.parliament.list_seats.update(nur_otan=3), "parliament.list_seats.nur_otan: 'nur_otan' is not a party"),
+        (lambda c: c.parliament.list_seats.update(auyl=-2), "parliament.list_seats.auyl = -2: must be >= 0"),
+        (lambda c: setattr(c.parties["auyl"], "ruling", True), "exactly one party must be ruling, found ['amanat', 'auyl']"),
+        (lambda c: setattr(c.parties["auyl"], "rivals", ["baitak", "kazakh_greens"]),
+         "parties.auyl.rivals: 'kazakh_greens' is not a party"),
+        (lambda c: setattr(c.agenda, "government_kinds", [0.5, 0.3, 0.3]),
+         "agenda.government_kinds = [0.5, 0.3, 0.3]: probabilities of ('ordinary', 'constitutional', 'amendment') must sum to 1"),
+        (lambda c: setattr(c.rules, "constitutional", "two thirds"), "rules.constitutional = 'two thirds': must be a fraction"),
+        (lambda c: setattr(c.rules, "amendment", "4/3"), "rules.amendment = '4/3': must lie strictly between 0 and 1"),
+        (lambda c: setattr(c.parties["osdp"], "salience", [0.0, 0.0, 0.0]), "parties.osdp.salience = [0.0, 0.0, 0.0]: needs a positive entry"),
+    ],
+)
+def test_a_bad_value_is_named_with_what_is_allowed(change, expected):
+    cfg = load()
+    change(cfg)
+    assert expected in _error(cfg)
+
+
+def test_an_empty_house_is_refused():
+    cfg = load()
+    cfg.parliament.list_seats, cfg.parliament.district_seats, cfg.parliament.independents = {}, {}, 0
+    assert "the house has 0 seats" in _error(cfg)
+
+
+def test_unknown_keys_and_wrong_types_fail_at_composition_naming_the_key():
+    with pytest.raises(ConfigCompositionException) as err:
+        load("behavior.loyality_mean=0.5")
+    assert "loyality_mean" in str(err.value.__cause__ or err.value)
+    with pytest.raises((ConfigCompositionException, ValidationError, ConfigKeyError)) as err:
+        load("behavior.loyalty_mean=high")
+    assert "loyalty_mean" in str(err.value) + str(err.value.__cause__)
+
+
+def test_an_unknown_experiment_is_refused_listing_the_known_ones():
+    with pytest.raises(ConfigCompositionException) as err:
+        load("experiment=nonexistent")
+    assert "experiment/nonexistent" in str(err.value) and "baseline" in str(err.value)

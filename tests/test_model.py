@@ -1,0 +1,182 @@
+"""The model's procedure: tallies, expulsions, reproducibility, the median voter, vote accounting."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.agents import Deputy
+from sim.config import Config, validate
+from sim.model import ABSTAIN, NO, YES, MajilisModel
+from sim.outcomes import roll_call_table, run_outcomes, voteview_matrix
+
+from helpers import load, run
+
+
+def _disciplined_house(cfg: Config, ruling_seats: int, other_seats: int, kind: str) -> Config:
+    """Every deputy votes exactly the party line, lines follow regime alignment only: the ruling party
+    says yes to every Government bill and the other party says no."""
+    cfg.parliament.list_seats = {"amanat": ruling_seats, "alga": other_seats}
+    cfg.parliament.district_seats = {}
+    cfg.parliament.independents = 0
+    cfg.parties["amanat"].whip_strength = cfg.parties["alga"].whip_strength = 1.0
+    cfg.parties["alga"].regime_alignment = 0.0
+    cfg.behavior.loyalty_mean = 1.0
+    cfg.behavior.policy_weight = 0.0
+    cfg.behavior.noise_sd = 0.0
+    cfg.behavior.fear_scale = 0.0
+    cfg.coalition.enabled = False
+    cfg.executive.agenda_share = 1.0
+    cfg.agenda.government_kinds = [float(kind == k) for k in ("ordinary", "constitutional", "amendment")]
+    cfg.agenda.sessions_per_term = 1
+    validate(cfg)
+    return cfg
+
+
+@pytest.mark.parametrize("kind, threshold", [("ordinary", 50), ("constitutional", 66), ("amendment", 74)])
+def test_a_bill_passes_with_exactly_the_threshold_and_fails_one_short(kind, threshold):
+    at = run(_disciplined_house(load(), threshold, 98 - threshold, kind))
+    short = run(_disciplined_house(load(), threshold - 1, 99 - threshold, kind))
+    assert (at.record.counts[:, :, YES].sum(axis=1) == threshold).all()
+    assert at.record.passed.all()
+    assert (short.record.counts[:, :, YES].sum(axis=1) == threshold - 1).all()
+    assert not short.record.passed.any()
+
+
+def test_same_seed_same_outcomes_and_different_seeds_differ(baseline):
+    first = run_outcomes(run(baseline, seed=7))
+    again = run_outcomes(run(baseline, seed=7))
+    other = run_outcomes(run(baseline, seed=8))
+    assert pd.Series(first).equals(pd.Series(again))  # NaN-aware: absent parties' Rice is NaN
+    assert not pd.Series(first).equals(pd.Series(other))
+    assert (roll_call_table(run(baseline, 7)).equals(roll_call_table(run(baseline, 7))))
+
+
+def _expulsion_ready(cfg: Config) -> MajilisModel:
+    cfg.behavior.expel_rate = 1.0
+    cfg.behavior.defection_limit = 1
+    cfg.parties["amanat"].whip_strength = 1.0
+    return MajilisModel(cfg, rng=np.random.default_rng(3))
+
+
+def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):
+    model = _expulsion_ready(baseline)
+    seat = int(np.flatnonzero((model.party_of == model.ruling) & ~model.district)[0])
+    old = model.occupant[seat]
+    reserve = model.parties[model.ruling].reserve
+    model.defections[seat] = 1
+    model._expel()
+    new = model.occupant[seat]
+    assert new is not old and isinstance(new, Deputy) and new.unique_id != old.unique_id
+    assert old not in model.agents and new in model.agents
+    assert len(model.agents) == 98 and model.seated.all()
+    assert new.party == "amanat" and new.seat_kind == "list" and new.seated
+    assert model.parties[model.ruling].reserve == reserve - 1
+    assert model.expulsions == 1
+
+
+def test_a_list_seat_falls_vacant_when_the_list_is_exhausted(baseline):
+    baseline.parties["amanat"].reserve = 0
+    model = _expulsion_ready(baseline)
+    seat = int(np.flatnonzero((model.party_of == model.ruling) & ~model.district)[0])
+    model.defections[seat] = 1
+    model._expel()
+    assert model.occupant[seat] is None and not model.seated[seat]
+    assert len(model.agents) == 97 and model.vacancies == 1
+    model.behavior.expel_rate = 0.0
+    model.run_term()  # a vacant seat casts no vote, and thresholds stay those of 98 members
+    counts = model.record.counts[model.session_length:]
+    assert (counts[:, :, [NO, ABSTAIN, YES]].sum(axis=(1, 2)) == 97).all()
+    assert model.majority == 50
+
+
+def test_an_expelled_district_deputy_sits_on_as_self_nominated(baseline):
+    model = _expulsion_ready(baseline)
+    seat = int(np.flatnonzero((model.party_of == model.ruling) & model.district)[0])
+    deputy = model.occupant[seat]
+    model.defections[seat] = 1
+    model._expel()
+    assert model.occupant[seat] is deputy and deputy.seated
+    assert deputy.party is None and deputy.seat_kind == "district"
+    assert model.deputy_matrix[seat, 8:].sum() == 0  # no party line binds an independent
+
+
+def test_repeated_proposals_drive_the_status_quo_to_the_median_deputy(baseline):
+    """Median voter theorem: sincere voting on one-dimensional bills, no party, fear, coalition or noise."""
+    cfg = baseline
+    cfg.behavior.loyalty_mean = 0.0
+    cfg.behavior.fear_scale = 0.0
+    cfg.behavior.noise_sd = 0.0
+    cfg.behavior.abstain_band = 1e-9
+    cfg.coalition.enabled = False
+    cfg.independents.regime_alignment = 0.5  # no pull towards or against the executive
+    cfg.agenda.two_dimension_prob = 0.0
+    cfg.agenda.drift_sd = 0.0
+    cfg.agenda.government_kinds = cfg.agenda.deputy_kinds = [1.0, 0.0, 0.0]
+    cfg.agenda.sessions_per_term = 20
+    cfg.executive.agenda_share = 0.0
+    for party in cfg.parties.values():
+        party.regime_alignment = 0.0  # proposers draft at their own ideal points
+    model = run(cfg, seed=11)
+    ideal = np.sort(model.ideal, axis=0)
+    # With 98 voters and 50 needed, the stable set lies between the 49th and 50th ideal points.
+    low, high = ideal[48], ideal[49]
+    sq = model.status_quo
+    assert np.all(sq >= low - 0.02) and np.all(sq <= high + 0.02), (sq, low, high)
+    start = np.array(cfg.executive.ideal)
+    assert np.abs(sq - np.median(model.ideal, axis=0)).max() < np.abs(start - np.median(model.ideal, axis=0)).max()
+
+
+def test_voteview_matrix_matches_the_tallies(baseline):
+    model = run(baseline, seed=2)
+    matrix = voteview_matrix(model)
+    counts = model.record.counts
+    assert set(np.unique(matrix.values)) <= {0, 1, 6, 9}
+    assert ((matrix == 1).sum(axis=0).values == counts[:, :, YES].sum(axis=1)).all()
+    assert ((matrix == 6).sum(axis=0).values == counts[:, :, NO].sum(axis=1)).all()
+    ever_seated = {d for session in model.record.occupant_ids for d in session if d is not None}
+    assert set(matrix.index) == ever_seated
+
+
+@st.composite
+def valid_configs(draw) -> Config:
+    cfg = load()
+    names = ["amanat", "auyl", "qhp", "osdp", "alga"]
+    cfg.parliament.list_seats = {n: draw(st.integers(0, 30)) for n in names}
+    cfg.parliament.list_seats["amanat"] += 1
+    cfg.parliament.district_seats = {n: draw(st.integers(0, 10)) for n in names[:2]}
+    cfg.parliament.independents = draw(st.integers(0, 10))
+    for n in names:
+        cfg.parties[n].reserve = draw(st.integers(0, 2))
+        cfg.parties[n].whip_strength = draw(st.floats(0, 1))
+    b = cfg.behavior
+    b.loyalty_mean = draw(st.floats(0, 1))
+    b.fear_scale = draw(st.floats(0, 2))
+    b.noise_sd = draw(st.floats(0, 1))
+    b.abstain_band = draw(st.floats(0, 1))
+    b.policy_weight = draw(st.floats(0, 10))
+    b.defection_limit = draw(st.integers(1, 3))
+    b.expel_rate = draw(st.floats(0, 1))
+    cfg.coalition.enabled = draw(st.booleans())
+    cfg.coalition.distance_weight = draw(st.floats(0, 1))
+    cfg.agenda.session_length = draw(st.integers(1, 30))
+    cfg.agenda.sessions_per_term = draw(st.integers(1, 4))
+    cfg.executive.agenda_share = draw(st.floats(0, 1))
+    validate(cfg)
+    return cfg
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cfg=valid_configs(), seed=st.integers(0, 2**32 - 1))
+def test_every_seated_deputy_votes_yes_no_or_abstain_once(cfg, seed):
+    model = run(cfg, seed)
+    seated = np.array([sum(d is not None for d in ids) for ids in model.record.occupant_ids])
+    per_roll_call = np.repeat(seated, cfg.agenda.session_length)
+    cast = model.record.counts[:, :, [YES, NO, ABSTAIN]].sum(axis=(1, 2))
+    assert (cast == per_roll_call).all()
+    assert len(model.agents) == model.seated.sum()
+    assert (model.record.passed == (model.record.counts[:, :, YES].sum(axis=1)
+                                    >= model.thresholds[model.record.kind])).all()
