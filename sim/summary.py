@@ -16,18 +16,18 @@ def _share(runs: pd.DataFrame, column: str) -> str:
 def summary_text(runs: pd.DataFrame, blocking: int, majority: int) -> str:
     """Coalition shares, government record and the pattern figures of one experiment's runs."""
     first = runs.iloc[0]
-    lines = [
-        f"{first['name']}: {len(runs)} replicates of {first['parliament.name']}, "
-        f"{int(first['roll_calls'])} roll calls each",
-        f"  coalition formed against the ruling party  {_share(runs, 'coalition_formed')}",
-        f"  coalition reached the blocking {blocking:>3}       {_share(runs, 'coalition_blocking')}",
-        f"  coalition reached a majority of {majority:>3}      {_share(runs, 'coalition_majority')}",
-        f"  largest coalition (seats)                 mean {runs['coalition_max_seats'].mean():.1f}, "
-        f"95th pct {runs['coalition_max_seats'].quantile(0.95):.0f}",
-        f"  government bill pass rate                 {100 * runs['gov_pass_rate'].mean():.2f} %",
-        f"  government defeats per term               mean {runs['gov_defeats'].mean():.2f}, "
-        f"runs with none {100 * (runs['gov_defeats'] == 0).mean():.0f} %",
-        f"  expulsions per term                       mean {runs['expulsions'].mean():.2f}",
-        f"  deputy-initiated share of laws            mean {runs['deputy_share_of_laws'].mean():.2f}",
+    rows = [
+        ("coalition formed against the ruling party", _share(runs, "coalition_formed")),
+        (f"coalition reached the blocking minority ({blocking})", _share(runs, "coalition_blocking")),
+        (f"coalition reached a majority ({majority})", _share(runs, "coalition_majority")),
+        ("largest coalition, seats", f"mean {runs['coalition_max_seats'].mean():.1f}, "
+                                     f"95th percentile {runs['coalition_max_seats'].quantile(0.95):.0f}"),
+        ("government bill pass rate", f"{100 * runs['gov_pass_rate'].mean():.2f} %"),
+        ("government defeats per term", f"mean {runs['gov_defeats'].mean():.3f}, "
+                                        f"terms with none {100 * (runs['gov_defeats'] == 0).mean():.1f} %"),
+        ("expulsions per term", f"mean {runs['expulsions'].mean():.2f}"),
+        ("deputy-initiated share of laws", f"mean {runs['deputy_share_of_laws'].mean():.2f}"),
     ]
-    return "\n".join(lines)
+    head = (f"{first['name']}: {len(runs)} replicates of {first['parliament.name']}, "
+            f"{int(first['roll_calls'])} roll calls each")
+    return "\n".join([head] + [f"  {label:<46}{value}" for label, value in rows])
