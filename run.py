@@ -1,23 +1,23 @@
-"""Run an experiment: `python run.py [experiment=NAME] [key=value ...]` (see README)."""
+"""Run an experiment or a sweep: `python run.py [experiment=NAME] [key=value ...]`, `python run.py -m ...`."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from pathlib import Path
 
 import hydra
 from hydra.core.hydra_config import HydraConfig
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.config import ConfigError, house_size
+from sim.config import ConfigError
 from sim.hydra_config import register_schema, to_config
-from sim.results import parquet_stream, summarize, write_table
-from sim.rules import blocking_minority, thresholds
-from sim.runner import run_experiment
-from sim.summary import summary_text
+from sim.job import run_job
+from sim.results import atomic_path
+from sim.sweep import ERROR
 
-log = logging.getLogger("majilis")
 register_schema()
 
 
@@ -29,17 +29,15 @@ def main(dcfg: DictConfig) -> None:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
     out = Path(HydraConfig.get().runtime.output_dir)
-    if cfg.run.record_roll_calls:
-        with parquet_stream(out / "roll_calls.parquet") as append:
-            runs = run_experiment(cfg, on_roll_calls=append)
-    else:
-        runs = run_experiment(cfg)
-    write_table(runs, out / "runs.parquet")
-    outcomes = list(runs.columns[runs.columns.get_loc("replicate") + 1:])
-    write_table(summarize(runs, outcomes), out / "summary.csv")
-    members = house_size(cfg.parliament)
-    print(summary_text(runs, blocking_minority(cfg.rules, members), thresholds(cfg.rules, members)["ordinary"]))
-    log.info("results in %s", out)
+    if HydraConfig.get().mode != RunMode.MULTIRUN:
+        run_job(cfg, out)
+        return
+    try:
+        run_job(cfg, out)
+    except Exception:  # one failed job must not cost the sweep the others; the gather reports it
+        with atomic_path(out / ERROR) as tmp:
+            tmp.write_text(traceback.format_exc())
+        logging.getLogger("majilis").exception("job failed: %s", out)
 
 
 if __name__ == "__main__":

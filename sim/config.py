@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Optional
 
 DIMENSIONS = ("russia", "energy", "agriculture")
 BILL_KINDS = ("ordinary", "constitutional", "amendment")
@@ -46,6 +46,14 @@ class IndependentsConfig:
     opposition_intent: float = _bounded(0.3, *UNIT)
     position_sd: float = _bounded(0.5, 0.0, None)
     fear_base: float = _bounded(0.3, *UNIT)
+
+
+@dataclass
+class MinorConfig:
+    """Sweep handles: when set, the value for every non-ruling party and the self-nominated deputies."""
+
+    regime_alignment: Optional[float] = _bounded(None, *UNIT)
+    opposition_intent: Optional[float] = _bounded(None, *UNIT)
 
 
 @dataclass
@@ -118,6 +126,7 @@ class RunConfig:
     workers: int = _bounded(1, 1, None)
     record_roll_calls: bool = False
     progress: bool = True
+    figures: bool = True
 
 
 @dataclass
@@ -126,6 +135,7 @@ class Config:
     parliament: ParliamentConfig = field(default_factory=ParliamentConfig)
     parties: dict[str, PartyConfig] = field(default_factory=dict)
     independents: IndependentsConfig = field(default_factory=IndependentsConfig)
+    minor: MinorConfig = field(default_factory=MinorConfig)
     executive: ExecutiveConfig = field(default_factory=ExecutiveConfig)
     behavior: BehaviorConfig = field(default_factory=BehaviorConfig)
     coalition: CoalitionConfig = field(default_factory=CoalitionConfig)
@@ -206,6 +216,19 @@ def validate(cfg: Config) -> None:
             errors.append(f"rules.{kind} = {text!r}: must lie strictly between 0 and 1")
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+
+
+def apply_minor(cfg: Config) -> Config:
+    """Copy `minor`'s set values onto every non-ruling party and the self-nominated deputies."""
+    for key in ("regime_alignment", "opposition_intent"):
+        value = getattr(cfg.minor, key)
+        if value is None:
+            continue
+        for party in cfg.parties.values():
+            if not party.ruling:
+                setattr(party, key, value)
+        setattr(cfg.independents, key, value)
+    return cfg
 
 
 def house_size(parliament: ParliamentConfig) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf
 
-from .config import Config, validate
+from .config import Config, apply_minor, validate
 
 
 def register_schema() -> None:
@@ -17,4 +17,4 @@ def to_config(dcfg: DictConfig) -> Config:
     """The composed config as checked dataclasses; raises ConfigError before any work starts."""
     cfg = OmegaConf.to_object(dcfg)
     validate(cfg)
-    return cfg
+    return apply_minor(cfg)

@@ -46,6 +46,8 @@ def run_outcomes(model: MajilisModel) -> dict[str, float]:
         "coalition_mean_seats": float(coalition_seats.mean()) if done else 0.0,
         "coalition_blocking": int(coalition_seats.max(initial=0) >= model.blocking),
         "coalition_majority": int(coalition_seats.max(initial=0) >= model.majority),
+        "blocking": model.blocking,
+        "majority": model.majority,
         "defections": model.defections_total,
         "expulsions": model.expulsions,
         "vacancies": int((~seated).sum()),
@@ -53,6 +55,9 @@ def run_outcomes(model: MajilisModel) -> dict[str, float]:
     }
     for i, party in enumerate(model.parties):
         row[f"rice_{party.name}"] = rice(r.counts[:done, i, YES], r.counts[:done, i, NO])
+    # The coalition is formed once a session, so its seats per session are the whole trajectory.
+    for session, seats in enumerate(coalition_seats[:: model.session_length], start=1):
+        row[f"coalition_seats_s{session:02d}"] = int(seats)
     return row
 
 

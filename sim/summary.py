@@ -13,9 +13,10 @@ def _share(runs: pd.DataFrame, column: str) -> str:
     return f"{100 * k / n:5.1f} %  (95 % CI {100 * low:.1f}-{100 * high:.1f})"
 
 
-def summary_text(runs: pd.DataFrame, blocking: int, majority: int) -> str:
+def summary_text(runs: pd.DataFrame) -> str:
     """Coalition shares, government record and the pattern figures of one experiment's runs."""
     first = runs.iloc[0]
+    blocking, majority = int(first["blocking"]), int(first["majority"])
     rows = [
         ("coalition formed against the ruling party", _share(runs, "coalition_formed")),
         (f"coalition reached the blocking minority ({blocking})", _share(runs, "coalition_blocking")),

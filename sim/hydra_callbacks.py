@@ -1,0 +1,32 @@
+"""Hydra callbacks: a log line per finished job, and the gathering of a multirun."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from hydra.core.utils import JobReturn
+from hydra.experimental.callback import Callback
+from omegaconf import DictConfig
+
+from .sweep import finish_sweep, gather
+
+log = logging.getLogger(__name__)
+
+
+class GatherSweep(Callback):
+    """After a multirun, gather every job into sweep.parquet and draw the sweep's figures."""
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        if config.hydra.mode is not None and str(config.hydra.mode) == "RunMode.MULTIRUN":
+            log.info("job %s finished (%s): %s", config.hydra.job.num, job_return.status.name,
+                     " ".join(job_return.overrides))
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        sweep_dir = Path(config.hydra.sweep.dir)
+        finish_sweep(sweep_dir)
+        _, missing = gather(sweep_dir)
+        if missing:
+            raise SystemExit(f"{len(missing)} job(s) of the sweep did not complete; see the log above. "
+                             "Run the same command again to finish only those.")

@@ -1,0 +1,218 @@
+"""Figures drawn from results tables (never from a model): one experiment, several side by side, a sweep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display is assumed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .results import atomic_path, wilson  # noqa: E402
+
+# (column, title, whether its values are whole numbers)
+DISTRIBUTIONS = [
+    ("coalition_max_seats", "largest opposition coalition (seats)", True),
+    ("gov_defeats", "government bills defeated per term", True),
+    ("expulsions", "expulsions per term", True),
+    ("deputy_share_of_laws", "deputy-initiated share of laws", False),
+    ("defections", "votes against the party line per term", False),
+    ("mean_fear", "mean registration fear at term end", False),
+]
+PROBABILITIES = [
+    ("coalition_formed", "coalition\nformed"),
+    ("coalition_blocking", "reached blocking\nminority"),
+    ("coalition_majority", "reached\nmajority"),
+    ("ruling_party_defeated", "ruling party\ndefeated once"),
+]
+# Heatmap panels of a two-parameter sweep: (column, title, probability or mean).
+SWEEP_PANELS = [
+    ("coalition_formed", "P(an opposition coalition forms)", "probability"),
+    ("coalition_blocking", "P(it reaches the blocking minority)", "probability"),
+    ("gov_defeats", "government defeats per term (mean)", "mean"),
+    ("defections", "votes against the party line per term (mean)", "mean"),
+]
+BLOCK_COLOUR, MAJORITY_COLOUR, MAIN_COLOUR = "#d95f02", "#7570b3", "#1b9e77"
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _thresholds(ax: plt.Axes, runs: pd.DataFrame, vertical: bool = True) -> None:
+    """Mark the blocking minority and the majority of the runs' house."""
+    for column, label, colour in (("blocking", "blocking minority", BLOCK_COLOUR),
+                                  ("majority", "majority", MAJORITY_COLOUR)):
+        value = runs[column].iloc[0]
+        line = ax.axvline if vertical else ax.axhline
+        line(value, color=colour, linestyle="--", linewidth=1.2, label=f"{label} ({value})")
+
+
+def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool) -> None:
+    values = values.dropna()
+    low, high, mean = values.quantile(0.05), values.quantile(0.95), values.mean()
+    if discrete:
+        bins = np.arange(values.min() - 0.5, values.max() + 1.5, max(1, int(np.ceil((values.max() - values.min() + 1) / 40))))
+    else:
+        bins = 30 if values.nunique() > 1 else 1
+    ax.hist(values, bins=bins, color=MAIN_COLOUR, alpha=0.75, edgecolor="white")
+    ax.axvspan(low, high, color="grey", alpha=0.15, label="5-95 %")
+    ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel("replicates")
+
+
+def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
+    """Outcome distributions across replicates, and coalition seats over the term."""
+    name, n = runs["name"].iloc[0], len(runs)
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7))
+    for ax, (column, title, discrete) in zip(axes.flat, DISTRIBUTIONS):
+        _distribution(ax, runs[column], title, discrete)
+        if column == "coalition_max_seats":
+            _thresholds(ax, runs)
+            if runs[column].max() == 0:
+                ax.text(0.5, 0.5, "no coalition formed\nin any replicate", transform=ax.transAxes,
+                        ha="center", va="center", fontsize=11)
+        ax.legend(fontsize=7, loc="upper right")
+    fig.suptitle(f"{name}: outcome distributions over {n} replicates (one term each)", fontsize=12)
+    fig.tight_layout()
+    paths = [_save(fig, out / "outcomes.png")]
+
+    sessions = sorted(c for c in runs.columns if c.startswith("coalition_seats_s"))
+    seats = runs[sessions].to_numpy(dtype=float)
+    x = np.arange(1, len(sessions) + 1)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.fill_between(x, np.quantile(seats, 0.05, axis=0), np.quantile(seats, 0.95, axis=0),
+                    color=MAIN_COLOUR, alpha=0.25, step="mid", label="5-95 % of replicates")
+    ax.step(x, np.median(seats, axis=0), where="mid", color=MAIN_COLOUR, linewidth=2, label="median")
+    ax.plot(x, seats.mean(axis=0), "o", color="black", markersize=4, label="mean")
+    _thresholds(ax, runs, vertical=False)
+    ax.set_ylim(0, max(runs["majority"].iloc[0] + 5, seats.max() + 5))
+    ax.set_xticks(x)
+    ax.set_xlabel("session of the term")
+    ax.set_ylabel("coalition seats")
+    ax.set_title(f"{name}: opposition coalition seats over the term ({n} replicates)", fontsize=11)
+    ax.legend(fontsize=8, loc="upper left")
+    paths.append(_save(fig, out / "coalition_over_term.png"))
+    return paths
+
+
+def comparison_figure(runs: pd.DataFrame, path: Path) -> Path:
+    """Experiments side by side (one per value of `name`): probabilities with 95 % intervals and
+    the distributions of coalition size, government defeats and expulsions."""
+    names = list(dict.fromkeys(runs["name"]))
+    groups = [runs[runs["name"] == n] for n in names]
+    colours = plt.get_cmap("Dark2")(np.arange(len(names)) % 8)
+    fig, axes = plt.subplots(1, 4, figsize=(17, 4.8), gridspec_kw={"width_ratios": [2.2, 1.3, 1, 1]})
+
+    ax = axes[0]
+    width = 0.8 / len(names)
+    for i, (group, colour) in enumerate(zip(groups, colours)):
+        for j, (column, _) in enumerate(PROBABILITIES):
+            k, n = int(group[column].sum()), len(group)
+            low, high = wilson(k, n)
+            p = k / n
+            ax.bar(j + (i - (len(names) - 1) / 2) * width, p, width, color=colour,
+                   yerr=[[p - low], [high - p]], capsize=2, label=names[i] if j == 0 else None)
+    ax.set_xticks(range(len(PROBABILITIES)), [label for _, label in PROBABILITIES], fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of replicates (95 % Wilson interval)")
+    ax.legend(fontsize=8)
+
+    for ax, (column, title) in zip(axes[1:], [("coalition_max_seats", "largest coalition (seats)"),
+                                              ("gov_defeats", "government defeats per term"),
+                                              ("expulsions", "expulsions per term")]):
+        parts = ax.violinplot([g[column].to_numpy(dtype=float) for g in groups], showextrema=False)
+        for body, colour in zip(parts["bodies"], colours):
+            body.set_facecolor(colour)
+            body.set_alpha(0.6)
+        ax.plot(range(1, len(names) + 1), [g[column].mean() for g in groups], "kD", markersize=4, label="mean")
+        if column == "coalition_max_seats":  # each house its own thresholds
+            for i, group in enumerate(groups, start=1):
+                for key, colour in (("blocking", BLOCK_COLOUR), ("majority", MAJORITY_COLOUR)):
+                    ax.hlines(group[key].iloc[0], i - 0.4, i + 0.4, color=colour, linestyle="--",
+                              label=f"{key.replace('blocking', 'blocking minority')}" if i == 1 else None)
+        ax.set_xticks(range(1, len(names) + 1), names, rotation=30, ha="right", fontsize=8)
+        ax.set_title(title, fontsize=10)
+        ax.legend(fontsize=7)
+    fig.suptitle("Experiments side by side", fontsize=12)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def swept_columns(sweep: pd.DataFrame) -> list[str]:
+    """Config columns that take more than one value across a sweep's jobs."""
+    config = sweep.columns[: sweep.columns.get_loc("replicate")]
+    return [c for c in config if c not in ("name", "run.seed") and sweep[c].nunique() > 1]
+
+
+def sweep_figures(sweep: pd.DataFrame, out: Path) -> list[Path]:
+    """Probability of a coalition and of a blocking one over the swept parameters, and the
+    distribution of coalition size across the first swept parameter."""
+    params = swept_columns(sweep)
+    if not params:
+        return []
+    paths = []
+    first = params[0]
+    if len(params) >= 2:
+        second = params[1]
+        fig, axes = plt.subplots(2, 2, figsize=(12, 9))
+        for ax, (column, title, scale) in zip(axes.flat, SWEEP_PANELS):
+            table = sweep.pivot_table(index=second, columns=first, values=column, aggfunc="mean")
+            top = 1.0 if scale == "probability" else max(float(np.nanmax(table.to_numpy())), 1e-9)
+            image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis", vmin=0, vmax=top, aspect="auto")
+            ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
+            ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
+            ax.set_xlabel(first)
+            ax.set_ylabel(second)
+            for (r, c), value in np.ndenumerate(table.to_numpy()):
+                ax.text(c, r, f"{value:.2f}" if scale == "probability" else f"{value:.1f}", ha="center",
+                        va="center", fontsize=8, color="white" if value < 0.5 * top else "black")
+            ax.set_title(title, fontsize=10)
+            fig.colorbar(image, ax=ax, fraction=0.046)
+        rest = f" (averaged over {', '.join(params[2:])})" if len(params) > 2 else ""
+        fig.suptitle(f"Sweep: {len(sweep)} runs, {sweep.groupby(params).ngroups} points{rest}", fontsize=12)
+        fig.tight_layout()
+        paths.append(_save(fig, out / "sweep_heatmap.png"))
+    else:
+        fig, ax = plt.subplots(figsize=(7, 4.5))
+        for column, label in PROBABILITIES[:3]:
+            grouped = sweep.groupby(first)[column].agg(["sum", "count"])
+            p = grouped["sum"] / grouped["count"]
+            low, high = zip(*(wilson(int(k), int(n)) for k, n in grouped.to_numpy()))
+            ax.plot(grouped.index, p, "o-", label=label.replace("\n", " "))
+            ax.fill_between(grouped.index, low, high, alpha=0.2)
+        ax.set_xlabel(first)
+        ax.set_ylabel("share of replicates (95 % interval)")
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(fontsize=8)
+        ax.set_title(f"Sweep over {first}: {len(sweep)} runs", fontsize=11)
+        paths.append(_save(fig, out / "sweep_probabilities.png"))
+
+    values = sorted(sweep[first].unique())
+    cols = min(len(values), 4)
+    rows = int(np.ceil(len(values) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.8 * rows), sharex=True, sharey=True, squeeze=False)
+    top = int(sweep["coalition_max_seats"].max())
+    for ax, value in zip(axes.flat, values):
+        seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
+        ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
+        _thresholds(ax, sweep)
+        ax.set_title(f"{first} = {value:g}\nmean {seats.mean():.1f} seats", fontsize=9)
+    for ax in axes.flat[len(values):]:
+        ax.set_visible(False)
+    axes[0, 0].legend(fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("largest coalition (seats)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("runs")
+    fig.suptitle(f"Coalition size across {first}", fontsize=12)
+    fig.tight_layout()
+    paths.append(_save(fig, out / "sweep_coalition_size.png"))
+    return paths
