@@ -1,29 +1,41 @@
 """Speed and memory of the model on this machine: `python benchmarks/bench.py [--quick]`.
 
-Prints medians of several repeats (standard library timing only). Numbers go into the README's
-Performance section; no test asserts them, since machines here are shared and noisy.
+Prints medians of several repeats, timed with the standard library. The numbers go into the
+README's Performance section; no test asserts them, since machines here are shared and noisy.
+--quick skips the end-to-end runs (1,000 and 10,000 replicates, the 24-point sweep).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import os
+import platform
+import resource
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
 from hydra import compose, initialize_config_dir
 
-from sim.config import Config
-from sim.hydra_config import register_schema, to_config
-from sim.model import MajilisModel
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-CONFIGS = str(Path(__file__).resolve().parents[1] / "configs")
+from naive import NaiveMajilisModel  # noqa: E402
+
+from sim.config import Config  # noqa: E402
+from sim.hydra_config import register_schema, to_config  # noqa: E402
+from sim.model import MajilisModel  # noqa: E402
+from sim.runner import run_experiment  # noqa: E402
 
 
 def baseline(*overrides: str) -> Config:
     register_schema()
-    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
         return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
@@ -36,23 +48,94 @@ def median_seconds(work, repeats: int) -> float:
     return statistics.median(times)
 
 
-def term(cfg: Config, seed: int) -> MajilisModel:
-    model = MajilisModel(cfg, rng=np.random.default_rng(seed))
+def term(cfg: Config, seed: int, model_class=MajilisModel) -> MajilisModel:
+    model = model_class(cfg, rng=np.random.default_rng(seed))
     model.run_term()
     return model
 
 
+def scaled_house(cfg: Config, size: int) -> Config:
+    """The same house with `size` seats, each party (and tier) keeping its share; largest remainder."""
+    cfg = copy.deepcopy(cfg)
+    p = cfg.parliament
+    groups = [("list_seats", k) for k in p.list_seats] + [("district_seats", k) for k in p.district_seats]
+    counts = [getattr(p, tier)[k] for tier, k in groups] + [p.independents]
+    exact = np.array(counts) * size / sum(counts)
+    seats = np.floor(exact).astype(int)
+    seats[np.argsort(-(exact - seats), kind="stable")[: size - seats.sum()]] += 1
+    for (tier, k), n in zip(groups, seats[:-1]):
+        getattr(p, tier)[k] = int(n)
+    p.independents = int(seats[-1])
+    for party in cfg.parties.values():  # lists long enough for the larger house's expulsions
+        party.reserve = max(party.reserve, size)
+    return cfg
+
+
+def run_py(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB, largest process) of `python run.py ARGS` in a fresh process."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, check=True, capture_output=True)
+    wall = time.perf_counter() - start
+    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer repeats")
+    parser.add_argument("--quick", action="store_true", help="skip the end-to-end runs")
     args = parser.parse_args()
-    repeats = 20 if args.quick else 100
+    repeats = 20 if args.quick else 60
     cfg = baseline()
+    calls = cfg.agenda.session_length * cfg.agenda.sessions_per_term
+    print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+          f"Python {platform.python_version()}, numpy {np.__version__}")
+
     term(cfg, 0)  # warm-up: imports, first allocations
     t = median_seconds(lambda r: term(cfg, r), repeats)
-    calls = cfg.agenda.session_length * cfg.agenda.sessions_per_term
-    print(f"one term of the 2023 house ({calls} roll calls): {1e3 * t:.1f} ms median of {repeats}")
-    print(f"  per roll call {1e6 * t / calls:.1f} us; deputy-votes per second {98 * calls / t:,.0f}")
+    print(f"one term of the 2023 house ({calls} roll calls): {1e3 * t:.1f} ms "
+          f"(median of {repeats}); per roll call {1e6 * t / calls:.1f} us; "
+          f"deputy-votes per second {98 * calls / t:,.0f}")
+
+    naive = median_seconds(lambda r: term(cfg, r, NaiveMajilisModel), max(3, repeats // 10))
+    same = all(np.array_equal(term(cfg, s).record.votes, term(cfg, s, NaiveMajilisModel).record.votes)
+               for s in range(3))
+    print(f"naive Mesa reference (agents.do('vote'), DataCollector every step): {1e3 * naive:.0f} ms "
+          f"per term; vectorised is {naive / t:.0f}x faster; identical votes: {same}")
+
+    for workers in (1, 2):
+        n = 400
+        run_cfg = baseline(f"run.replicates={n}", f"run.workers={workers}")
+        start = time.perf_counter()
+        run_experiment(run_cfg, progress=False)
+        print(f"replicates per second, workers={workers}: {n / (time.perf_counter() - start):.0f}")
+
+    base = None
+    for size in (98, 450, 2000):
+        sized = scaled_house(cfg, size)
+        term(sized, 0)
+        per_call = median_seconds(lambda r: term(sized, r), max(5, repeats // 4)) / calls
+        base = base or per_call
+        print(f"house of {size:>4}: {1e6 * per_call:.1f} us per roll call ({per_call / base:.2f}x the 98-seat house)")
+
+    for length in (50, 100, 200, 400):
+        longer = baseline(f"agenda.session_length={length}")
+        n_calls = length * longer.agenda.sessions_per_term
+        tt = median_seconds(lambda r: term(longer, r), max(5, repeats // 4))
+        print(f"{n_calls:>5} roll calls per term: {1e3 * tt:.1f} ms per term, {1e6 * tt / n_calls:.1f} us per roll call")
+
+    if args.quick:
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        wall, _ = run_py("run.replicates=1000", "run.progress=false", f"hydra.run.dir={tmp}/r1000")
+        print(f"python run.py run.replicates=1000, end to end with figures: {wall:.1f} s")
+        wall10k, rss = run_py("run.replicates=10000", "run.progress=false", f"hydra.run.dir={tmp}/r10000")
+        print(f"python run.py run.replicates=10000: {wall10k:.1f} s ({1e3 * wall10k / 10000:.1f} ms per replicate, "
+              f"against {1e3 * wall / 1000:.1f} at 1,000); peak memory {rss:.0f} MB")
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "run.py", "-m", "behavior.loyalty_mean=0.5,0.6,0.7,0.8,0.9,1.0",
+                        "behavior.fear_scale=0,0.5,1,1.5", "hydra/launcher=joblib", "run.replicates=500",
+                        "run.progress=false", "run.figures=false", f"hydra.sweep.dir={tmp}/sweep"],
+                       cwd=ROOT, check=True, capture_output=True)
+        print(f"sweep of 24 points x 500 replicates, joblib launcher: {time.perf_counter() - start:.0f} s")
 
 
 if __name__ == "__main__":

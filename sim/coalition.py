@@ -1,9 +1,10 @@
 """The coalition game among the non-ruling players (parties and self-nominated deputies).
 
-The game starts from the grand opposition coalition (every player) and lets the player with the most
-negative value leave, one at a time, re-admitting outsiders whose joining value turns positive, until
-nobody wants to move. Starting from the grand coalition finds the largest stable coalition rather than
-none: a lone player's value is always small, so a game started from nobody would rarely begin.
+The game starts from the grand opposition coalition (every player who could gain from some coalition)
+and lets the player with the most negative value leave, one at a time, re-admitting outsiders whose
+joining value turns positive, until nobody wants to move. Starting from the grand coalition finds the
+largest stable coalition rather than none: a lone player's value is always small, so a game started
+from nobody would rarely begin.
 """
 
 from __future__ import annotations
@@ -56,10 +57,27 @@ def values(
             - cfg.rivalry_cost * rival_inside - (cfg.risk_weight * players.risk + players.cost))
 
 
+def hopeful(players: Players, cfg: CoalitionConfig, blocking: int, majority: int) -> np.ndarray:
+    """Players who could gain from some coalition of hopeful players. A player's value is at most
+    intent * power(all hopeful seats) - risk_weight * risk - cost (distance and rivals only
+    subtract), so one whose bound is negative would leave any coalition and never join one."""
+    alive = np.ones(len(players.seats), dtype=bool)
+    fixed = cfg.risk_weight * players.risk + players.cost
+    while alive.any():
+        bound = players.intent * power(players.seats[alive].sum(), blocking, majority) - fixed
+        drop = alive & (bound < 0)
+        if not drop.any():
+            break
+        alive &= ~drop
+    return alive
+
+
 def form(players: Players, cfg: CoalitionConfig, blocking: int, majority: int) -> np.ndarray:
     """The stable coalition as a boolean mask over players (all False when fewer than two remain)."""
-    members = np.ones(len(players.seats), dtype=bool)
+    members = hopeful(players, cfg, blocking, majority)
     for _ in range(cfg.max_rounds * max(len(members), 1)):
+        if not members.any():  # nobody hopeful: nobody will join either
+            break
         v = values(members, players, cfg, blocking, majority)
         inside = np.where(members, v, np.inf)
         leaver = inside.argmin()

@@ -18,18 +18,20 @@ from .summary import summary_text
 
 log = logging.getLogger(__name__)
 DONE = "done.json"
-SOURCE = Path(__file__).resolve().parent
+# The modules whose code decides a run's numbers (not how they are written or drawn).
+MODEL_SOURCES = ("config", "composition", "agents", "agenda", "coalition", "rules", "model",
+                 "outcomes", "runner")
 
 
 def fingerprint(cfg: Config) -> str:
-    """Hash of everything that determines the results: the config (less workers and progress, which
-    do not change them) and the model's source code."""
+    """Hash of everything that determines the results: the config (less workers, progress and
+    figures, which do not change them) and the source of the modules that compute them."""
     digest = hashlib.sha256()
     settings = asdict(cfg)
     settings["run"] = {k: v for k, v in settings["run"].items() if k not in ("workers", "progress", "figures")}
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    for source in sorted(SOURCE.glob("*.py")):
-        digest.update(source.read_bytes())
+    for module in MODEL_SOURCES:
+        digest.update((Path(__file__).with_name(f"{module}.py")).read_bytes())
     return digest.hexdigest()
 
 

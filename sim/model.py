@@ -100,6 +100,7 @@ class MajilisModel(mesa.Model):
         self.party_matrix[self.independent] = 0.0
         self.exec_gain = _gain_matrix(np.full(n_dim, 1 / n_dim), self.executive.ideal)
         self.x = np.zeros(LINES + rows)
+        self.x_policy, self.x_party, self.x_lines = self.x[:STANCE], self.x[:LINES], self.x[LINES:]
         # [a, b] = ([sq^2, sq] - [p^2, p]) * POLICY_SIGNS, so the status quo is kept as [sq^2, sq].
         self.policy_signs = np.array([1.0] * n_dim + [-2.0] * n_dim)
         self.executive_terms = _policy_terms(self.executive.ideal)
@@ -150,7 +151,7 @@ class MajilisModel(mesa.Model):
         passed = self._tally(votes, i)
         if passed:
             self.status_quo_terms = self.proposal_terms
-        self.record.roll_call(t, stance, passed, self.x[LINES:], votes)
+        self.record.roll_call(t, stance, passed, self.x_lines, votes)
         if i == self.session_length - 1:
             self._close_session()
 
@@ -176,13 +177,15 @@ class MajilisModel(mesa.Model):
         seat = np.where(government, 0, a.proposer_seat)
         own = self.ideal[seat]
         pull = np.where(government, 1.0, self.alignment[self.party_of[seat]])[:, None]
-        self.candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
-        self.candidate_terms = _policy_terms(self.candidates)
-        self.moves_terms = np.hstack([a.moves, a.moves])
-        self.proposer = np.where(government, GOVERNMENT, self.party_of[seat])
-        self.kind, self.moves, self.noise = a.kind, a.moves, a.noise
-        self.session_thresholds = self.thresholds[a.kind]
-        self.record.open_session(self)
+        candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
+        proposer = np.where(government, GOVERNMENT, self.party_of[seat])
+        self.record.open_session(self, proposer, a.kind)
+        # Per-bill rows as lists: a roll call indexes a list, cheaper than a numpy row.
+        self.candidate_terms = list(_policy_terms(candidates))
+        self.moves_terms = list(np.hstack([a.moves, a.moves]))
+        self.noise = list(a.noise)
+        self.proposer = proposer.tolist()
+        self.session_thresholds = self.thresholds[a.kind].tolist()
 
     def _close_session(self) -> None:
         """Count the session's votes by party and its defections, sanction dissent, expel repeated
@@ -211,19 +214,19 @@ class MajilisModel(mesa.Model):
 
     def _draft(self, target_terms: np.ndarray, i: int) -> int:
         self.proposal_terms = np.where(self.moves_terms[i], target_terms, self.status_quo_terms)
-        np.multiply(self.status_quo_terms - self.proposal_terms, self.policy_signs, out=self.x[:STANCE])
-        return self.executive.stance(float(self.exec_gain @ self.x[:STANCE]))
+        np.multiply(self.status_quo_terms - self.proposal_terms, self.policy_signs, out=self.x_policy)
+        return self.executive.stance(float(self.exec_gain @ self.x_policy))
 
     def _party_lines(self) -> None:
         """The coalition's line, then each party's line, written into x."""
         x = self.x
         cline = 0
         if self.coalition_seats:
-            score = (self.behavior.policy_weight * float(self.coalition_gain @ x[:STANCE])
+            score = (self.behavior.policy_weight * float(self.coalition_gain @ self.x_policy)
                      - self.coalition_intent * x[STANCE])
             cline = _sign_band(score, self.behavior.abstain_band)
         x[CLINE] = cline
-        x[LINES:] = self.band_edges.searchsorted(self.party_matrix @ x[:LINES]) - 1
+        np.subtract(self.band_edges.searchsorted(self.party_matrix @ self.x_party), 1, out=self.x_lines)
         x[LINES + self.independent] = 0
 
     def _cast_votes(self, i: int) -> np.ndarray:
@@ -383,10 +386,10 @@ class _Record:
         self.occupant_ids: list[list[int | None]] = []
         self.span = slice(0, 0)
 
-    def open_session(self, model: MajilisModel) -> None:
+    def open_session(self, model: MajilisModel, proposer: np.ndarray, kind: np.ndarray) -> None:
         start = model.session * model.session_length
         self.span = span = slice(start, start + model.session_length)
-        self.session[span], self.proposer[span], self.kind[span] = model.session, model.proposer, model.kind
+        self.session[span], self.proposer[span], self.kind[span] = model.session, proposer, kind
         self.coalition_seats[span] = model.coalition_seats
         self.occupant_ids.append([d.unique_id if d is not None else None for d in model.occupant])
 

@@ -146,16 +146,9 @@ def comparison_figure(runs: pd.DataFrame, path: Path) -> Path:
     return _save(fig, path)
 
 
-def swept_columns(sweep: pd.DataFrame) -> list[str]:
-    """Config columns that take more than one value across a sweep's jobs."""
-    config = sweep.columns[: sweep.columns.get_loc("replicate")]
-    return [c for c in config if c not in ("name", "run.seed") and sweep[c].nunique() > 1]
-
-
-def sweep_figures(sweep: pd.DataFrame, out: Path) -> list[Path]:
-    """Probability of a coalition and of a blocking one over the swept parameters, and the
-    distribution of coalition size across the first swept parameter."""
-    params = swept_columns(sweep)
+def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Path]:
+    """Over the swept parameters (columns of `sweep`): coalition probabilities, defeats and
+    defections, and the distribution of coalition size across the first parameter."""
     if not params:
         return []
     paths = []

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pandas as pd
+from omegaconf import OmegaConf
 
 from .job import DONE
 from .plots import sweep_figures
@@ -18,6 +19,16 @@ ERROR = "error.txt"
 def job_dirs(sweep_dir: Path) -> list[Path]:
     """The job directories Hydra made under a sweep directory (each has a .hydra folder)."""
     return sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
+
+
+def swept_parameters(jobs: list[Path]) -> list[str]:
+    """The override keys whose values differ between jobs, in the order the first job lists them."""
+    values: dict[str, set[str]] = {}
+    for job in jobs:
+        for override in OmegaConf.load(job / ".hydra" / "overrides.yaml"):
+            key, _, value = str(override).partition("=")
+            values.setdefault(key.lstrip("+~"), set()).add(value)
+    return [key for key, seen in values.items() if len(seen) > 1]
 
 
 def gather(sweep_dir: Path) -> tuple[pd.DataFrame, list[Path]]:
@@ -45,6 +56,7 @@ def finish_sweep(sweep_dir: Path) -> pd.DataFrame:
         log.error("no job of %s completed; nothing gathered", sweep_dir)
         return sweep
     write_table(sweep, sweep_dir / "sweep.parquet")
-    sweep_figures(sweep.drop(columns="job"), sweep_dir)
+    params = [p for p in swept_parameters(job_dirs(sweep_dir)) if p in sweep.columns and p != "name"]
+    sweep_figures(sweep, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
     return sweep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.coalition import Players, form, power, values
+from sim.coalition import Players, form, hopeful, power, values
 from sim.config import CoalitionConfig
 
 CFG = CoalitionConfig(distance_weight=0.5, rivalry_cost=0.3, risk_weight=0.3)
@@ -57,4 +57,16 @@ def test_a_distant_player_leaves_and_the_rest_stay():
         position=np.array([[0.0, 0.0, 0.0], [0.2, 0.0, 0.0], [-1.0, -1.0, -1.0]]),
         intent=np.ones(3), risk=np.zeros(3), cost=np.zeros(3), rivals=np.zeros((3, 3), dtype=bool),
     )
+    assert form(players, CFG, 33, 50).tolist() == [True, True, False]
+
+
+def test_players_who_cannot_gain_from_any_coalition_are_set_aside_first():
+    # Player 2's best case: intent 0.2 * power(22 seats) - 0.3 * risk 1 < 0, so it never belongs.
+    players = _players(
+        seats=np.array([10.0, 10.0, 2.0]),
+        position=np.zeros((3, 3)),
+        intent=np.array([1.0, 1.0, 0.2]), risk=np.array([0.0, 0.0, 1.0]), cost=np.zeros(3),
+        rivals=np.zeros((3, 3), dtype=bool),
+    )
+    assert hopeful(players, CFG, 33, 50).tolist() == [True, True, False]
     assert form(players, CFG, 33, 50).tolist() == [True, True, False]
