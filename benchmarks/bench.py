@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import gc
 import os
 import platform
 import resource
@@ -40,11 +41,17 @@ def baseline(*overrides: str) -> Config:
 
 
 def median_seconds(work, repeats: int) -> float:
+    """Median wall time of work(0), work(1), ...; the garbage collector is paused, as in timeit."""
     times = []
-    for r in range(repeats):
-        start = time.perf_counter()
-        work(r)
-        times.append(time.perf_counter() - start)
+    gc.collect()
+    gc.disable()
+    try:
+        for r in range(repeats):
+            start = time.perf_counter()
+            work(r)
+            times.append(time.perf_counter() - start)
+    finally:
+        gc.enable()
     return statistics.median(times)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
+from mesa.agent import AgentSet
+
 from sim.model import ABSTAIN, CLINE, LINES, NO, STANCE, VACANT, YES, MajilisModel
 
 
@@ -42,7 +44,7 @@ class NaiveMajilisModel(MajilisModel):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.voters = mesa.AgentSet([NaiveVoter(self, seat) for seat in range(self.members)], random=self.random)
+        self.voters = AgentSet([NaiveVoter(self, seat) for seat in range(self.members)], random=self.random)
         self.datacollector = mesa.DataCollector(
             model_reporters={"status_quo": lambda m: m.status_quo.tolist()},
             agenttype_reporters={NaiveVoter: {"cast": "cast"}},
@@ -55,7 +57,7 @@ class NaiveMajilisModel(MajilisModel):
     def _cast_votes(self, i: int) -> np.ndarray:
         self.bill = i
         self.sq_before = self.status_quo.tolist()
-        self.proposal = self.proposal_terms[3:].tolist()
+        self.proposal = (self.proposal_terms[3:] / -2.0).tolist()
         self.voters.do("vote")
         votes = np.fromiter((v.cast for v in self.voters), dtype=np.int64, count=self.members)
         if self.vacancies:

@@ -14,6 +14,8 @@ from .rules import blocking_minority, passes, threshold_array
 
 # Vote codes, also the columns of the per-party count table.
 NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
+# A party line for each vote code NO, ABSTAIN, YES.
+LINE_OF_CODE = np.array([-1.0, 0.0, 1.0])
 # Layout of the roll-call vector x (ODD 7.3): policy terms a and b, executive stance, coalition
 # line, then one party line per party row.
 A, B, STANCE, CLINE, LINES = slice(0, 3), slice(3, 6), 6, 7, 8
@@ -101,8 +103,6 @@ class MajilisModel(mesa.Model):
         self.exec_gain = _gain_matrix(np.full(n_dim, 1 / n_dim), self.executive.ideal)
         self.x = np.zeros(LINES + rows)
         self.x_policy, self.x_party, self.x_lines = self.x[:STANCE], self.x[:LINES], self.x[LINES:]
-        # [a, b] = ([sq^2, sq] - [p^2, p]) * POLICY_SIGNS, so the status quo is kept as [sq^2, sq].
-        self.policy_signs = np.array([1.0] * n_dim + [-2.0] * n_dim)
         self.executive_terms = _policy_terms(self.executive.ideal)
 
         # Deputy state: one row per seat, read and written by the Deputy agents.
@@ -135,7 +135,7 @@ class MajilisModel(mesa.Model):
     @property
     def status_quo(self) -> np.ndarray:
         """Current policy on (russia, energy, agriculture)."""
-        return self.status_quo_terms[len(DIMENSIONS):]
+        return self.status_quo_terms[len(DIMENSIONS):] / -2.0
 
     # -- the procedure -------------------------------------------------------------------------
 
@@ -214,7 +214,7 @@ class MajilisModel(mesa.Model):
 
     def _draft(self, target_terms: np.ndarray, i: int) -> int:
         self.proposal_terms = np.where(self.moves_terms[i], target_terms, self.status_quo_terms)
-        np.multiply(self.status_quo_terms - self.proposal_terms, self.policy_signs, out=self.x_policy)
+        np.subtract(self.status_quo_terms, self.proposal_terms, out=self.x_policy)
         return self.executive.stance(float(self.exec_gain @ self.x_policy))
 
     def _party_lines(self) -> None:
@@ -226,7 +226,7 @@ class MajilisModel(mesa.Model):
                      - self.coalition_intent * x[STANCE])
             cline = _sign_band(score, self.behavior.abstain_band)
         x[CLINE] = cline
-        np.subtract(self.band_edges.searchsorted(self.party_matrix @ self.x_party), 1, out=self.x_lines)
+        self.x_lines[:] = LINE_OF_CODE[self.band_edges.searchsorted(self.party_matrix @ self.x_party)]
         x[LINES + self.independent] = 0
 
     def _cast_votes(self, i: int) -> np.ndarray:
@@ -238,7 +238,7 @@ class MajilisModel(mesa.Model):
 
     def _tally(self, votes: np.ndarray, i: int) -> bool:
         """Whether the yes votes reach the bill kind's threshold of the total membership."""
-        return passes(np.count_nonzero(votes == YES), self.session_thresholds[i])
+        return passes(int(np.bincount(votes, minlength=VACANT + 1)[YES]), self.session_thresholds[i])
 
     def _sanction(self, counts: np.ndarray, stance: np.ndarray) -> None:
         """Raise each party's registration threat by sanction_rate times the share of its seated
@@ -408,5 +408,6 @@ class _Record:
 
 
 def _policy_terms(point: np.ndarray) -> np.ndarray:
-    """[p^2, p] along the last axis: the bill-dependent part of every quadratic gain."""
-    return np.concatenate([point * point, point], axis=-1)
+    """[p^2, -2p] along the last axis, so that x[:6] = terms(status quo) - terms(proposal) = [a, b]
+    of ODD 7.3."""
+    return np.concatenate([point * point, -2.0 * point], axis=-1)
