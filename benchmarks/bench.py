@@ -57,7 +57,7 @@ def median_seconds(work, repeats: int) -> float:
 
 def term(cfg: Config, seed: int, model_class=MajilisModel) -> MajilisModel:
     model = model_class(cfg, rng=np.random.default_rng(seed))
-    model.run_term()
+    model.run_model()
     return model
 
 
@@ -139,7 +139,7 @@ def main() -> None:
               f"against {1e3 * wall / 1000:.1f} at 1,000); peak memory {rss:.0f} MB")
         start = time.perf_counter()
         subprocess.run([sys.executable, "run.py", "-m", "behavior.loyalty_mean=0.5,0.6,0.7,0.8,0.9,1.0",
-                        "behavior.fear_scale=0,0.5,1,1.5", "hydra/launcher=joblib", "run.replicates=500",
+                        "behavior.fear_scale=0,0.5,1,1.5", "hydra/launcher=joblib", "run.workers=1", "run.replicates=500",
                         "run.progress=false", "run.figures=false", f"hydra.sweep.dir={tmp}/sweep"],
                        cwd=ROOT, check=True, capture_output=True)
         print(f"sweep of 24 points x 500 replicates, joblib launcher: {time.perf_counter() - start:.0f} s")

@@ -1,49 +1,45 @@
-"""Study: how do the named experiments differ from the 2023 baseline?
+"""Study: how do the named experiments on a fixed house differ from the 2023 baseline?
 
     python experiments/named_experiments.py [--replicates N]
 
-Runs every experiment under configs/experiment/ through run.py (into experiments/results/), then
-draws them side by side (docs/figures/named_experiments.png) and prints the comparison table.
+Runs them through run.py (into experiments/results/), draws them side by side
+(docs/figures/named_experiments.png) with the 2021 and 2023 houses (docs/figures/houses.png), and
+prints the comparison table.
 """
 
 from __future__ import annotations
 
 import argparse
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
+import matplotlib.pyplot as plt
 import pandas as pd
+from study import FIGURES, RESULTS, run_named
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from sim.plots import comparison_figure, draw_hemicycle, house_seats
+from sim.report import comparison_table
 
-from sim.plots import comparison_figure  # noqa: E402
-from sim.report import comparison_table  # noqa: E402
-
-RESULTS = ROOT / "experiments" / "results"
-FIGURES = ROOT / "docs" / "figures"
+NAMES = ["baseline", "convocation_2021", "no_registration_threat", "weak_whip", "independents_coordinate"]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=500)
     args = parser.parse_args()
-    names = sorted(p.stem for p in (ROOT / "configs" / "experiment").glob("*.yaml"))
-    names.insert(0, names.pop(names.index("baseline")))
-    runs = []
-    for name in names:
-        out = RESULTS / name
-        subprocess.run([sys.executable, "run.py", f"experiment={name}", f"run.replicates={args.replicates}",
-                        f"hydra.run.dir={out}"], cwd=ROOT, check=True)
-        runs.append(pd.read_parquet(out / "runs.parquet"))
-    both = pd.concat(runs, ignore_index=True)
+    runs = {name: run_named(name, args.replicates) for name in NAMES}
+    both = pd.concat(runs.values(), ignore_index=True)
     print(comparison_table(both).to_string(index=False))
-    figure = comparison_figure(both, RESULTS / "comparison.png")
     FIGURES.mkdir(parents=True, exist_ok=True)
-    shutil.copy(figure, FIGURES / "named_experiments.png")
-    shutil.copy(RESULTS / "baseline" / "outcomes.png", FIGURES / "baseline_outcomes.png")
+    comparison_figure(both, FIGURES / "named_experiments.png")
+    (FIGURES / "baseline_outcomes.png").write_bytes((RESULTS / "baseline" / "outcomes.png").read_bytes())
+
+    fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))
+    free = run_named("free_and_fair", args.replicates)
+    for ax, (runs_of, title) in zip(axes, [(runs["convocation_2021"], "2021 (CEC; with the Assembly's 9)"),
+                                          (runs["baseline"], "2023 (CEC)"),
+                                          (free, "simulated free and fair election (mean seats)")]):
+        draw_hemicycle(ax, house_seats(runs_of), title)
+    fig.tight_layout()
+    fig.savefig(FIGURES / "houses.png", dpi=120, bbox_inches="tight")
 
 
 if __name__ == "__main__":

@@ -33,7 +33,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--replicates", type=int, default=200)
     args = parser.parse_args()
-    subprocess.run([sys.executable, "run.py", "-m", "sweep=opposition_intent", "hydra/launcher=joblib",
+    subprocess.run([sys.executable, "run.py", "-m", "sweep=opposition_intent", "hydra/launcher=joblib", "run.workers=1",
                     f"run.replicates={args.replicates}", f"hydra.sweep.dir={OUT}"], cwd=ROOT, check=True)
     sweep = pd.read_parquet(OUT / "sweep.parquet")
     table = pd.DataFrame({

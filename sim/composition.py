@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Mapping
 
 import numpy as np
 
@@ -33,16 +34,23 @@ class Composition:
         return {name: int(c) for name, c in zip(names, counts)}
 
 
-def compose(cfg: Config) -> Composition:
-    """The house the parliament config describes: list seats, then district seats, then independents."""
-    names = tuple(cfg.parties)
+def seat_composition(
+    names: tuple[str, ...], list_seats: Mapping[str, int], district_seats: Mapping[str, int], independents: int
+) -> Composition:
+    """List seats, then district seats, then the self-nominated deputies, in that order."""
     code = {name: i for i, name in enumerate(names)}
     party: list[int] = []
     district: list[bool] = []
-    for tier, is_district in (("list_seats", False), ("district_seats", True)):
-        for name, seats in getattr(cfg.parliament, tier).items():
-            party += [code[name]] * seats
-            district += [is_district] * seats
-    party += [len(names)] * cfg.parliament.independents
-    district += [True] * cfg.parliament.independents
+    for seats, is_district in ((list_seats, False), (district_seats, True)):
+        for name, count in seats.items():
+            party += [code[name]] * count
+            district += [is_district] * count
+    party += [len(names)] * independents
+    district += [True] * independents
     return Composition(names, np.array(party, dtype=np.int64), np.array(district, dtype=bool))
+
+
+def compose(cfg: Config) -> Composition:
+    """The fixed house the parliament config describes."""
+    p = cfg.parliament
+    return seat_composition(tuple(cfg.parties), p.list_seats, p.district_seats, p.independents)

@@ -1,5 +1,8 @@
 """The configuration schema: plain dataclasses, with the checks that run before any work.
 
+Defaults here mirror configs/ (where each value's source or reason is given); the YAML files are what
+a run composes.
+
 Hydra registers these classes as its structured-config schema (see run.py), so unknown keys and
 wrong types fail at composition; `validate` then checks ranges and cross-field rules. The model
 takes a `Config` instance and knows nothing of Hydra.
@@ -57,17 +60,44 @@ class MinorConfig:
 
 
 @dataclass
+class DistrictConfig:
+    seats: int = _bounded(29, 0, None)
+    ruling_advantage: float = _bounded(0.69, *UNIT)
+    candidate_denial: float = _bounded(0.22, *UNIT)
+    self_nominated_share: float = _bounded(0.825, *UNIT)
+
+
+@dataclass
+class ElectionConfig:
+    list_seats: int = _bounded(69, 0, None)
+    threshold: float = _bounded(0.05, *UNIT)
+    turnout: int = _bounded(6366441, 1, None)
+    support: dict[str, float] = field(default_factory=dict)
+    concentration: float = _bounded(300.0, 0.001, None)
+    manipulation: float = _bounded(0.03, *UNIT)
+    contestants: list[str] = field(default_factory=list)
+    denial_base: float = _bounded(0.0, *UNIT)
+    denial_bias: float = _bounded(1.0, *UNIT)
+    tolerated_intent: float = _bounded(0.5, 0.0, 0.999)
+    threat_level: float = _bounded(1.0, 0.0, None)
+    threat_denial: float = _bounded(0.5, *UNIT)
+    districts: DistrictConfig = field(default_factory=DistrictConfig)
+
+
+@dataclass
 class ParliamentConfig:
     name: str = "majilis_2023"
     list_seats: dict[str, int] = field(default_factory=dict)
     district_seats: dict[str, int] = field(default_factory=dict)
     independents: int = _bounded(0, 0, None)
+    # When set, every term's house is drawn by a simulated election and the seats above are unused.
+    election: Optional[ElectionConfig] = None
 
 
 @dataclass
 class ExecutiveConfig:
     ideal: list[float] = _bounded([0.0, 0.3, 0.5], *SPACE)
-    agenda_share: float = _bounded(0.55, *UNIT)
+    agenda_share: float = _bounded(0.52, *UNIT)
     accept_loss: float = _bounded(0.02, 0.0, None)
     sanction_rate: float = _bounded(0.3, 0.0, None)
     threat_decay: float = _bounded(0.5, *UNIT)
@@ -76,16 +106,16 @@ class ExecutiveConfig:
 @dataclass
 class BehaviorConfig:
     loyalty_mean: float = _bounded(0.8, *UNIT)
-    loyalty_concentration: float = _bounded(20.0, 0.0, None)
+    loyalty_concentration: float = _bounded(20.0, 0.1, None)
     fear_scale: float = _bounded(1.0, 0.0, None)
     fear_sd: float = _bounded(0.1, 0.0, None)
     position_sd: float = _bounded(0.25, 0.0, None)
     salience_concentration: float = _bounded(10.0, 0.0, None)
-    policy_weight: float = _bounded(3.0, 0.0, None)
+    policy_weight: float = _bounded(6.0, 0.0, None)
     noise_sd: float = _bounded(0.3, 0.0, None)
     abstain_band: float = _bounded(0.25, 0.0, None)
     defection_limit: int = _bounded(3, 1, None)
-    expel_rate: float = _bounded(0.05, *UNIT)
+    expel_rate: float = _bounded(0.17, *UNIT)
 
 
 @dataclass
@@ -105,6 +135,7 @@ class AgendaConfig:
     session_length: int = _bounded(100, 1, None)
     sessions_per_term: int = _bounded(5, 1, None)
     terms: int = _bounded(1, 1, None)
+    terms: int = _bounded(1, 1, None)
     two_dimension_prob: float = _bounded(0.3, *UNIT)
     bill_sd: float = _bounded(0.3, 0.0, None)
     drift_sd: float = _bounded(0.15, 0.0, None)
@@ -123,7 +154,7 @@ class RulesConfig:
 class RunConfig:
     replicates: int = _bounded(200, 1, None)
     seed: int = _bounded(20230319, 0, None)
-    workers: int = _bounded(1, 1, None)
+    workers: int = _bounded(0, 0, None)
     record_roll_calls: bool = False
     progress: bool = True
     figures: bool = True
@@ -196,6 +227,12 @@ def validate(cfg: Config) -> None:
                 errors.append(f"{key}: '{name}' is not a party; known: {names}")
             if seats < 0:
                 errors.append(f"{key} = {seats}: must be >= 0")
+    election = cfg.parliament.election
+    if election is not None:
+        _check_election(cfg, election, errors)
+    elif cfg.agenda.terms > 1:
+        errors.append(f"agenda.terms = {cfg.agenda.terms}: more than one term needs parliament.election "
+                      "(a later term's house comes from an election); use parliament=simulated_election")
     size = house_size(cfg.parliament)
     if size < 1:
         errors.append(f"parliament: the house has {size} seats; it needs at least 1")
@@ -218,6 +255,24 @@ def validate(cfg: Config) -> None:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
 
 
+def _check_election(cfg: Config, election: ElectionConfig, errors: list[str]) -> None:
+    names = list(cfg.parties)
+    for name in election.contestants:
+        if name not in cfg.parties:
+            errors.append(f"parliament.election.contestants: '{name}' is not a party; known: {names}")
+    for name, share in election.support.items():
+        if name not in cfg.parties and name != "against_all":
+            errors.append(f"parliament.election.support.{name}: not a party or 'against_all'; known: {names}")
+        if share < 0:
+            errors.append(f"parliament.election.support.{name} = {share}: must be >= 0")
+    ruling = [n for n, p in cfg.parties.items() if p.ruling]
+    for name in ruling:
+        if name not in election.contestants or election.support.get(name, 0) <= 0:
+            errors.append(f"parliament.election: the ruling party '{name}' must be a contestant with support > 0")
+    if election.support.get("against_all", 0) <= 0:
+        errors.append("parliament.election.support.against_all: must be > 0 (the line is on every ballot)")
+
+
 def apply_minor(cfg: Config) -> Config:
     """Copy `minor`'s set values onto every non-ruling party and the self-nominated deputies."""
     for key in ("regime_alignment", "opposition_intent"):
@@ -232,7 +287,10 @@ def apply_minor(cfg: Config) -> Config:
 
 
 def house_size(parliament: ParliamentConfig) -> int:
-    """Total membership: every list and district seat plus the self-nominated deputies."""
+    """Total membership: every list and district seat plus the self-nominated deputies (or, for an
+    elected house, the list and district seats of the election)."""
+    if parliament.election is not None:
+        return parliament.election.list_seats + parliament.election.districts.seats
     return (
         sum(parliament.list_seats.values())
         + sum(parliament.district_seats.values())

@@ -8,6 +8,7 @@ from typing import Any
 
 from hydra.core.utils import JobReturn
 from hydra.experimental.callback import Callback
+from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from .sweep import finish_sweep, gather
@@ -19,7 +20,7 @@ class GatherSweep(Callback):
     """After a multirun, gather every job into sweep.parquet and draw the sweep's figures."""
 
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
-        if config.hydra.mode is not None and str(config.hydra.mode) == "RunMode.MULTIRUN":
+        if config.hydra.mode == RunMode.MULTIRUN:
             log.info("job %s finished (%s): %s", config.hydra.job.num, job_return.status.name,
                      " ".join(job_return.overrides))
 

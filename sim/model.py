@@ -10,6 +10,7 @@ from .agenda import GOVERNMENT, draw_session
 from .agents import Deputy, Executive, Party
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config
+from .elections import ElectionResult, simulate_election
 from .rules import blocking_minority, passes, threshold_array
 
 # Vote codes, also the columns of the per-party count table.
@@ -41,8 +42,13 @@ class MajilisModel(mesa.Model):
         composition: Composition | None = None,
     ) -> None:
         super().__init__(rng=rng)
-        comp = composition if composition is not None else compose(cfg)
         self.cfg = cfg
+        # The house of the first term: given, drawn by an election, or the configured seats.
+        self.elections: list[ElectionResult] = []
+        if composition is None and cfg.parliament.election is not None:
+            self.elections.append(simulate_election(cfg, self.rng))
+            composition = self.elections[0].composition
+        comp = composition if composition is not None else compose(cfg)
         self.behavior = cfg.behavior
         self.parties = [
             Party(
@@ -73,7 +79,8 @@ class MajilisModel(mesa.Model):
         self.majority = int(self.thresholds[0])
         self.blocking = blocking_minority(cfg.rules, self.members)
         self.session_length = cfg.agenda.session_length
-        self.roll_calls = self.session_length * cfg.agenda.sessions_per_term
+        self.term_length = self.session_length * cfg.agenda.sessions_per_term
+        self.roll_calls = self.term_length * cfg.agenda.terms
         b = self.behavior
         self.band_edges = np.array([-b.abstain_band, b.abstain_band])
 
@@ -130,6 +137,8 @@ class MajilisModel(mesa.Model):
         self.session = 0
         self.expulsions = 0
         self.defections_total = 0
+        # Per term: expulsions and defections as they happen, fear and vacancies at its end.
+        self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
         self.record = _Record(self.roll_calls, rows, n)
 
     @property
@@ -154,11 +163,8 @@ class MajilisModel(mesa.Model):
         self.record.roll_call(t, stance, passed, self.x_lines, votes)
         if i == self.session_length - 1:
             self._close_session()
-
-    def run_term(self) -> None:
-        """All remaining roll calls of the term."""
-        for _ in range(self.roll_calls - self.steps):
-            self.step()
+        # Mesa's run_model() steps while running: stop after the last roll call of the last term.
+        self.running = self.steps < self.roll_calls
 
     # -- session boundaries --------------------------------------------------------------------
 
@@ -193,11 +199,35 @@ class MajilisModel(mesa.Model):
         counts, votes, lines, stance = self.record.close_session(self)
         self.defections = ((votes - ABSTAIN) * lines[:, self.party_of] < 0).sum(axis=0) * self.seated
         self.defections_total += int(self.defections.sum())
+        self.term_stats[-1]["defections"] += int(self.defections.sum())
         self._sanction(counts, stance)
         self._expel()
         self.threat *= 1.0 - self.executive.threat_decay
         self._update_fear()
         self.session += 1
+        if self.session % self.cfg.agenda.sessions_per_term == 0:
+            self._close_term()
+
+    def _close_term(self) -> None:
+        """Record the term's end; if another term follows, elect and seat its house. Parties under a
+        high registration threat risk being refused registration at that election."""
+        seated = self.seated
+        self.term_stats[-1].update(mean_fear=float(self.fear[seated].mean()) if seated.any() else float("nan"),
+                                   vacancies=int((~seated).sum()))
+        if self.steps >= self.roll_calls:
+            return
+        threat = {p.name: float(self.threat[i]) for i, p in enumerate(self.parties)}
+        self.elections.append(simulate_election(self.cfg, self.rng, threat))
+        for deputy in self.occupant:
+            if deputy is not None:
+                deputy.remove()
+        comp = self.elections[-1].composition
+        self.party_of, self.district = comp.party.copy(), comp.district.copy()
+        self.occupant = [None] * self.members
+        for party, configured in zip(self.parties, self.cfg.parties.values()):
+            party.reserve = configured.reserve
+        self._seat_new_deputies(np.arange(self.members))
+        self.term_stats.append({"expulsions": 0, "defections": 0, "seats": comp.seats()})
 
     # -- one roll call -------------------------------------------------------------------------
 
@@ -304,6 +334,7 @@ class MajilisModel(mesa.Model):
         refill = []
         for seat in np.flatnonzero(expelled):
             self.expulsions += 1
+            self.term_stats[-1]["expulsions"] += 1
             if self.district[seat]:
                 self.party_of[seat] = self.independent
                 continue

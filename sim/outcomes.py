@@ -7,6 +7,7 @@ import pandas as pd
 
 from .agenda import GOVERNMENT
 from .config import BILL_KINDS
+from .elections import election_outcomes
 from .model import ABSTAIN, NO, YES, MajilisModel
 
 # Voteview cast codes.
@@ -22,18 +23,23 @@ def rice(yes: np.ndarray, no: np.ndarray) -> float:
     return float(np.mean(np.abs(yes[voted] - no[voted]) / cast[voted]))
 
 
-def run_outcomes(model: MajilisModel) -> dict[str, float]:
-    """The scalar outcomes of one run (DESIGN 4)."""
-    r = model.record
-    done = model.steps
-    gov = r.proposer[:done] == GOVERNMENT
-    passed = r.passed[:done]
-    ruling_line = r.lines[:done, model.ruling]
-    coalition_seats = r.coalition_seats[:done]
+def run_outcomes(model: MajilisModel) -> list[dict[str, float]]:
+    """The scalar outcomes of a finished run (DESIGN 4), one row per term."""
+    return [_term_outcomes(model, term) for term in range(len(model.term_stats))]
+
+
+def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
+    r, stats = model.record, model.term_stats[term]
+    span = slice(term * model.term_length, min((term + 1) * model.term_length, model.steps))
+    gov = r.proposer[span] == GOVERNMENT
+    passed = r.passed[span]
+    ruling_line = r.lines[span, model.ruling]
+    coalition_seats = r.coalition_seats[span]
     deputy_laws = int((passed & ~gov).sum())
-    seated = model.seated
+    largest = int(coalition_seats.max(initial=0))
     row: dict[str, float] = {
-        "roll_calls": done,
+        "term": term + 1,
+        "roll_calls": len(passed),
         "gov_bills": int(gov.sum()),
         "gov_pass_rate": float(passed[gov].mean()) if gov.any() else float("nan"),
         "gov_defeats": int((gov & ~passed).sum()),
@@ -41,23 +47,27 @@ def run_outcomes(model: MajilisModel) -> dict[str, float]:
         "laws_passed": int(passed.sum()),
         "deputy_bills_passed": deputy_laws,
         "deputy_share_of_laws": deputy_laws / passed.sum() if passed.any() else float("nan"),
-        "coalition_formed": int((coalition_seats > 0).any()),
-        "coalition_max_seats": int(coalition_seats.max(initial=0)),
-        "coalition_mean_seats": float(coalition_seats.mean()) if done else 0.0,
-        "coalition_blocking": int(coalition_seats.max(initial=0) >= model.blocking),
-        "coalition_majority": int(coalition_seats.max(initial=0) >= model.majority),
+        "coalition_formed": int(largest > 0),
+        "coalition_max_seats": largest,
+        "coalition_mean_seats": float(coalition_seats.mean()) if len(passed) else 0.0,
+        "coalition_blocking": int(largest >= model.blocking),
+        "coalition_majority": int(largest >= model.majority),
         "blocking": model.blocking,
         "majority": model.majority,
-        "defections": model.defections_total,
-        "expulsions": model.expulsions,
-        "vacancies": int((~seated).sum()),
-        "mean_fear": float(model.fear[seated].mean()) if seated.any() else float("nan"),
+        "defections": stats["defections"],
+        "expulsions": stats["expulsions"],
+        "vacancies": stats.get("vacancies", float("nan")),
+        "mean_fear": stats.get("mean_fear", float("nan")),
     }
+    row |= {f"seats_{name}": seats for name, seats in stats["seats"].items()}
     for i, party in enumerate(model.parties):
-        row[f"rice_{party.name}"] = rice(r.counts[:done, i, YES], r.counts[:done, i, NO])
+        row[f"rice_{party.name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
     # The coalition is formed once a session, so its seats per session are the whole trajectory.
     for session, seats in enumerate(coalition_seats[:: model.session_length], start=1):
         row[f"coalition_seats_s{session:02d}"] = int(seats)
+    if model.elections:
+        ruling = model.parties[model.ruling].name
+        row |= election_outcomes(model.elections[term], ruling, model.majority, int(model.thresholds[1]))
     return row
 
 

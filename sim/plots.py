@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from parliamentarch import get_seats_centers  # noqa: E402
+
 from .results import atomic_path, wilson  # noqa: E402
 
 # (column, title, whether its values are whole numbers)
@@ -35,6 +37,11 @@ SWEEP_PANELS = [
     ("gov_defeats", "government defeats per term (mean)", "mean"),
     ("defections", "votes against the party line per term (mean)", "mean"),
 ]
+PARTY_COLOURS = {
+    "amanat": "#1f5fa8", "auyl": "#7cb342", "respublica": "#ef8a17", "ak_zhol": "#f4c430",
+    "qhp": "#c62828", "osdp": "#e377c2", "baitak": "#2e7d32", "alga": "#6a1b9a", "namys": "#8d6e63",
+    "apk": "#78909c", "self_nominated": "#bdbdbd",
+}
 BLOCK_COLOUR, MAJORITY_COLOUR, MAIN_COLOUR = "#d95f02", "#7570b3", "#1b9e77"
 
 
@@ -66,6 +73,44 @@ def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool) -
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
     ax.set_title(title, fontsize=10)
     ax.set_ylabel("replicates")
+
+
+def draw_hemicycle(ax: plt.Axes, seats: dict[str, int], title: str) -> None:
+    """A parliament arch: one dot per seat, parties in the order given from left to right
+    (seat coordinates from parliamentarch)."""
+    centres = get_seats_centers(sum(seats.values()))
+    ordered = sorted(centres, key=lambda xy: centres[xy], reverse=True)  # angle: left of the arch first
+    start = 0
+    for name, count in seats.items():
+        if count == 0:
+            continue
+        xy = np.array(ordered[start:start + count])
+        ax.scatter(xy[:, 0], xy[:, 1], s=60 if len(ordered) < 150 else 12, color=PARTY_COLOURS.get(name, "#444444"),
+                   label=f"{name} {count}", edgecolor="white", linewidth=0.4)
+        start += count
+    ax.text(1, 0.02, str(len(ordered)), ha="center", fontsize=16, fontweight="bold")
+    ax.set_aspect("equal")
+    ax.set_xlim(-0.02, 2.02)
+    ax.set_ylim(-0.05, 1.05)
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=7, frameon=False)
+
+
+def house_seats(runs: pd.DataFrame) -> dict[str, int]:
+    """The first term's house of `runs`, ordered for an arch: self-nominated on the left, then the
+    parties from the least to the most aligned with the regime. An elected house differs between
+    replicates, so its mean seats are shown, rounded by largest remainder to the house size."""
+    first = runs[runs["term"] == 1]
+    mean = first[[c for c in runs.columns if c.startswith("seats_")]].mean()
+    exact = mean.to_numpy()
+    whole = np.floor(exact).astype(int)
+    size = int(round(exact.sum()))
+    whole[np.argsort(-(exact - whole), kind="stable")[: size - whole.sum()]] += 1
+    seats = {c.removeprefix("seats_"): int(n) for c, n in zip(mean.index, whole)}
+    alignment = {name: runs[f"parties.{name}.regime_alignment"].iloc[0] for name in seats if name != "self_nominated"}
+    order = ["self_nominated"] + sorted(alignment, key=lambda n: (alignment[n], n))
+    return {name: seats[name] for name in order}
 
 
 def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
@@ -100,6 +145,11 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     ax.set_title(f"{name}: opposition coalition seats over the term ({n} replicates)", fontsize=11)
     ax.legend(fontsize=8, loc="upper left")
     paths.append(_save(fig, out / "coalition_over_term.png"))
+
+    fig, ax = plt.subplots(figsize=(7, 4.6))
+    elected = "enp_seats" in runs.columns
+    draw_hemicycle(ax, house_seats(runs), f"{name}: the house" + (" (mean seats over elected houses)" if elected else ""))
+    paths.append(_save(fig, out / "house.png"))
     return paths
 
 

@@ -13,6 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 # Outcomes that are 0/1 per replicate: summarised as a probability with a 95 % interval.
 BINARY = ("ruling_party_defeated", "coalition_formed", "coalition_blocking", "coalition_majority")
 
@@ -26,6 +28,7 @@ def atomic_path(path: Path) -> Iterator[Path]:
     os.close(fd)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes it private; results are ordinary files
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

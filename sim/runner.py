@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from typing import Any, Callable, Iterator
 
+import mesa
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
@@ -46,39 +48,45 @@ def config_columns(cfg: Config) -> dict[str, Any]:
     return flat
 
 
-def run_replicate(cfg: Config, replicate: int, seed: np.random.SeedSequence) -> tuple[dict, pd.DataFrame | None]:
-    """One term from one seed: the outcome row, and the roll-call table when the config asks for it."""
+def run_replicate(cfg: Config, replicate: int, seed: np.random.SeedSequence) -> tuple[list[dict], pd.DataFrame | None]:
+    """One run from one seed: a row of outcomes per term, and the roll-call table when asked for."""
     model = MajilisModel(cfg, rng=np.random.default_rng(seed))
-    model.run_term()
-    row = {"replicate": replicate, **run_outcomes(model)}
-    calls = None
-    if cfg.run.record_roll_calls:
-        calls = roll_call_table(model)
-        calls.insert(0, "replicate", replicate)
-    return row, calls
+    try:
+        model.run_model()
+        rows = [{"replicate": replicate, **row} for row in run_outcomes(model)]
+        calls = None
+        if cfg.run.record_roll_calls:
+            calls = roll_call_table(model)
+            calls.insert(0, "replicate", replicate)
+        return rows, calls
+    finally:
+        # Mesa 3.3 counts agent ids in a class-level dict keyed by model, which keeps every model
+        # (and its arrays) alive for the life of the process; 10,000 replicates then need ~5 GB.
+        mesa.Agent._ids.pop(model, None)
 
 
 def _run_chunk(cfg: Config, replicates: list[int], seeds: list[np.random.SeedSequence]) -> list:
     return [run_replicate(cfg, r, s) for r, s in zip(replicates, seeds)]
 
 
-def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple[dict, pd.DataFrame | None]]:
-    """Yield (outcome row, roll-call table or None) for every replicate, in replicate order.
+def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple[list[dict], pd.DataFrame | None]]:
+    """Yield (outcome rows, roll-call table or None) for every replicate, in replicate order.
 
-    With run.workers > 1 chunks of replicates run in worker processes; seeds are fixed per replicate,
-    so the results are identical to a single worker's."""
+    With several workers (run.workers, 0 for every core) chunks of replicates run in worker
+    processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
     seeds = replicate_seeds(cfg.run.seed, cfg.run.replicates)
+    workers = cfg.run.workers or os.cpu_count() or 1
     show = cfg.run.progress if progress is None else progress
     # disable=None lets tqdm stay quiet when stderr is not a terminal.
     bar = tqdm(total=len(seeds), desc=f"{cfg.name}: replicates", unit="rep", disable=None if show else True)
     with bar:
-        if cfg.run.workers == 1:
+        if workers == 1 or len(seeds) <= CHUNK:  # a pool costs more than it saves on one chunk
             for r, seed in enumerate(seeds):
                 yield run_replicate(cfg, r, seed)
                 bar.update()
             return
         starts = range(0, len(seeds), CHUNK)
-        with ProcessPoolExecutor(max_workers=cfg.run.workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             chunks = pool.map(
                 _run_chunk,
                 [cfg] * len(starts),
@@ -96,12 +104,13 @@ def run_experiment(
     progress: bool | None = None,
     on_roll_calls: Callable[[pd.DataFrame], None] | None = None,
 ) -> pd.DataFrame:
-    """Every replicate of `cfg`: one row each, with the config columns, the seed and the outcomes.
+    """Every replicate of `cfg`: one row per replicate and term, with the config columns, the seed
+    and the outcomes.
     Roll-call tables, when recorded, go to `on_roll_calls` one replicate at a time so they never
     accumulate in memory."""
     rows = []
-    for row, calls in iter_replicates(cfg, progress):
-        rows.append(row)
+    for replicate_rows, calls in iter_replicates(cfg, progress):
+        rows += replicate_rows
         if calls is not None and on_roll_calls is not None:
             on_roll_calls(calls)
     outcomes = pd.DataFrame(rows)

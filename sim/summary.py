@@ -29,6 +29,8 @@ def summary_text(runs: pd.DataFrame) -> str:
         ("expulsions per term", f"mean {runs['expulsions'].mean():.2f}"),
         ("deputy-initiated share of laws", f"mean {runs['deputy_share_of_laws'].mean():.2f}"),
     ]
-    head = (f"{first['name']}: {len(runs)} replicates of {first['parliament.name']}, "
-            f"{int(first['roll_calls'])} roll calls each")
+    terms = runs["term"].nunique()
+    head = (f"{first['name']}: {runs['replicate'].nunique()} replicates of {first['parliament.name']}, "
+            f"{terms} term{'s' if terms > 1 else ''} of {int(first['roll_calls'])} roll calls"
+            + (" (figures per term, pooled over terms)" if terms > 1 else ""))
     return "\n".join([head] + [f"  {label:<46}{value}" for label, value in rows])

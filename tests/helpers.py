@@ -31,5 +31,5 @@ def load(*overrides: str) -> Config:
 
 def run(cfg: Config, seed: int = 0) -> MajilisModel:
     model = MajilisModel(cfg, rng=np.random.default_rng(seed))
-    model.run_term()
+    model.run_model()
     return model

@@ -47,9 +47,9 @@ def test_a_bill_passes_with_exactly_the_threshold_and_fails_one_short(kind, thre
 
 
 def test_same_seed_same_outcomes_and_different_seeds_differ(baseline):
-    first = run_outcomes(run(baseline, seed=7))
-    again = run_outcomes(run(baseline, seed=7))
-    other = run_outcomes(run(baseline, seed=8))
+    first = run_outcomes(run(baseline, seed=7))[0]
+    again = run_outcomes(run(baseline, seed=7))[0]
+    other = run_outcomes(run(baseline, seed=8))[0]
     assert pd.Series(first).equals(pd.Series(again))  # NaN-aware: absent parties' Rice is NaN
     assert not pd.Series(first).equals(pd.Series(other))
     assert (roll_call_table(run(baseline, 7)).equals(roll_call_table(run(baseline, 7))))
@@ -87,7 +87,7 @@ def test_a_list_seat_falls_vacant_when_the_list_is_exhausted(baseline):
     assert model.occupant[seat] is None and not model.seated[seat]
     assert len(model.agents) == 97 and model.vacancies == 1
     model.behavior.expel_rate = 0.0
-    model.run_term()  # a vacant seat casts no vote, and thresholds stay those of 98 members
+    model.run_model()  # a vacant seat casts no vote, and thresholds stay those of 98 members
     counts = model.record.counts[model.session_length:]
     assert (counts[:, :, [NO, ABSTAIN, YES]].sum(axis=(1, 2)) == 97).all()
     assert model.majority == 50

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import mesa
 import pandas as pd
 import pytest
 from helpers import ROOT, load
@@ -93,3 +94,11 @@ def test_other_launchers_run_the_same_sweep(tmp_path, launcher):
     keys = ["behavior.loyalty_mean", "replicate"]
     pd.testing.assert_frame_equal(sweep.sort_values(keys).reset_index(drop=True),
                                   reference.sort_values(keys).reset_index(drop=True))
+
+
+def test_finished_replicates_do_not_stay_in_memory():
+    # Mesa keeps a class-level id counter per model; the runner must drop it, or every model of a
+    # 10,000-replicate job stays alive.
+    before = len(mesa.Agent._ids)
+    run_experiment(load("run.replicates=5", "run.workers=1"), progress=False)
+    assert len(mesa.Agent._ids) == before
