@@ -24,9 +24,9 @@ class SessionAgenda:
     noise: np.ndarray  # (bills, seats): each deputy's idiosyncratic shock on each roll call
 
 
-def _kinds(rng: np.random.Generator, probs: list[float], size: int) -> np.ndarray:
-    kind = np.searchsorted(np.cumsum(probs), rng.random(size), side="right")
-    return np.minimum(kind, len(probs) - 1)
+def _kinds(uniform: np.ndarray, probs: list[float]) -> np.ndarray:
+    """Bill kinds from uniforms by inverting the cumulative kind probabilities."""
+    return np.minimum(np.searchsorted(np.cumsum(probs), uniform, side="right"), len(probs) - 1)
 
 
 def draw_session(
@@ -38,27 +38,22 @@ def draw_session(
     noise_sd: float,
 ) -> SessionAgenda:
     """Draw a session's bills: the Government proposes with probability `agenda_share`, otherwise a
-    seated deputy chosen uniformly (so parties initiate in proportion to their seats)."""
+    seated deputy chosen uniformly (so parties initiate in proportion to their seats). Two draws from
+    the generator: one block of uniforms, one of standard normals."""
     size = agenda.session_length
     n_dim = len(DIMENSIONS)
-    government = rng.random(size) < agenda_share
-    if len(seated_seats) == 0:
-        government[:] = True
-        seat = np.full(size, GOVERNMENT)
-    else:
-        seat = seated_seats[rng.integers(len(seated_seats), size=size)]
+    u_gov, u_seat, u_kind, u_first, u_second, u_two = rng.random((6, size))
+    normal = rng.standard_normal((size, n_dim + n_seats))
+    government = (u_gov < agenda_share) | (len(seated_seats) == 0)
+    seat = seated_seats[(u_seat * len(seated_seats)).astype(np.int64)] if len(seated_seats) else 0
     proposer_seat = np.where(government, GOVERNMENT, seat)
-    kind = np.where(
-        government,
-        _kinds(rng, agenda.government_kinds, size),
-        _kinds(rng, agenda.deputy_kinds, size),
-    )
-    first = rng.integers(n_dim, size=size)
-    second = (first + 1 + rng.integers(n_dim - 1, size=size)) % n_dim
-    two = rng.random(size) < agenda.two_dimension_prob
+    kind = np.where(government, _kinds(u_kind, agenda.government_kinds), _kinds(u_kind, agenda.deputy_kinds))
+    first = (u_first * n_dim).astype(np.int64)
+    second = (first + 1 + (u_second * (n_dim - 1)).astype(np.int64)) % n_dim
+    two = u_two < agenda.two_dimension_prob
     moves = np.zeros((size, n_dim), dtype=bool)
     moves[np.arange(size), first] = True
     moves[np.flatnonzero(two), second[two]] = True
-    offset = rng.normal(0.0, agenda.bill_sd, size=(size, n_dim))
-    noise = rng.normal(0.0, noise_sd, size=(size, n_seats))
+    offset = agenda.bill_sd * normal[:, :n_dim]
+    noise = noise_sd * normal[:, n_dim:]
     return SessionAgenda(proposer_seat, kind, moves, offset, noise)

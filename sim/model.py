@@ -92,10 +92,12 @@ class MajilisModel(mesa.Model):
         self.imperative = np.zeros(rows, dtype=bool)
         self.security = np.zeros(rows)
         self.alignment = np.full(rows, cfg.independents.regime_alignment)
+        self.intent = np.full(rows, cfg.independents.opposition_intent)
         for i, p in enumerate(self.parties):
             self.platform[i], self.party_salience[i] = p.platform, p.salience
             self.whip[i], self.imperative[i] = p.whip_strength, p.imperative_mandate
             self.security[i], self.alignment[i] = p.registration_security, p.regime_alignment
+            self.intent[i] = p.opposition_intent
         self.threat = np.zeros(rows)
         index = {p.name: i for i, p in enumerate(self.parties)}
         self.rivals = np.zeros((rows, rows), dtype=bool)
@@ -197,7 +199,9 @@ class MajilisModel(mesa.Model):
         """Count the session's votes by party and its defections, sanction dissent, expel repeated
         defectors, and let threats decay."""
         counts, votes, lines, stance = self.record.close_session(self)
-        self.defections = ((votes - ABSTAIN) * lines[:, self.party_of] < 0).sum(axis=0) * self.seated
+        # A defection is the vote opposite to the line: NO under a yes line, YES under a no line.
+        opposite = np.choose(lines + 1, [YES, -1, NO])
+        self.defections = (votes == opposite[:, self.party_of]).sum(axis=0)
         self.defections_total += int(self.defections.sum())
         self.term_stats[-1]["defections"] += int(self.defections.sum())
         self._sanction(counts, stance)
@@ -373,11 +377,10 @@ class MajilisModel(mesa.Model):
         rivals[: len(parties), : len(parties)] = self.rivals[np.ix_(parties, parties)]
         players = coalition.Players(
             seats=np.concatenate([seated_per_party[parties], np.ones(len(deputies))]),
-            position=np.vstack([self.platform[parties], self.ideal[deputies]]),
-            intent=np.concatenate([[self.parties[i].opposition_intent for i in parties],
-                                   np.full(len(deputies), self.cfg.independents.opposition_intent)]),
+            intent=np.concatenate([self.intent[parties], np.full(len(deputies), self.intent[self.independent])]),
             risk=np.concatenate([fear_per_party[parties] / seated_per_party[parties], self.fear[deputies]]),
             cost=np.concatenate([np.full(len(parties), c.party_cost), np.full(len(deputies), c.independent_cost)]),
+            position=np.vstack([self.platform[parties], self.ideal[deputies]]),
             rivals=rivals,
         )
         members = coalition.form(players, c, self.blocking, self.majority)
