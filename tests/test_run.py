@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pandas as pd
+import pytest
 from helpers import ROOT
 
 
@@ -36,8 +37,17 @@ def test_a_bad_value_exits_non_zero_naming_it_and_writes_nothing(tmp_path):
     assert not (tmp_path / "runs.parquet").exists()
 
 
-def test_an_unknown_key_exits_non_zero_naming_it(tmp_path):
-    done = _run(tmp_path, "behavior.loyality=0.5")
+@pytest.mark.parametrize(
+    "override, named",
+    [
+        ("behavior.loyality=0.5", "loyality"),  # unknown key
+        ("behavior.loyalty_mean=high", "behavior.loyalty_mean"),  # wrong type
+        ("experiment=nonexistent", "experiment/nonexistent"),  # unknown experiment
+        ("agenda.terms=2", "agenda.terms"),  # several terms on a fixed house
+    ],
+)
+def test_a_bad_override_exits_non_zero_naming_it_and_writes_nothing(tmp_path, override, named):
+    done = _run(tmp_path, override)
     assert done.returncode != 0
-    assert "loyality" in done.stderr
-    assert not (tmp_path / "runs.parquet").exists()
+    assert named in done.stderr
+    assert not (tmp_path / "runs.parquet").exists() and not list(tmp_path.glob(".*.tmp"))
