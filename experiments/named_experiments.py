@@ -29,7 +29,7 @@ def main() -> None:
     both = pd.concat(runs.values(), ignore_index=True)
     print(comparison_table(both).to_string(index=False))
     FIGURES.mkdir(parents=True, exist_ok=True)
-    comparison_figure(both, FIGURES / "named_experiments.png")
+    comparison_figure(both, FIGURES / "named_experiments.png", "Named experiments on a fixed house")
     (FIGURES / "baseline_outcomes.png").write_bytes((RESULTS / "baseline" / "outcomes.png").read_bytes())
 
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.6))

@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; no display is assumed
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
@@ -69,6 +70,9 @@ def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool) -
     else:
         bins = 30 if values.nunique() > 1 else 1
     ax.hist(values, bins=bins, color=MAIN_COLOUR, alpha=0.75, edgecolor="white")
+    if discrete:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(min(values.min() - 1, 0), values.max() + 1)
     ax.axvspan(low, high, color="grey", alpha=0.15, label="5-95 %")
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
     ax.set_title(title, fontsize=10)
@@ -121,6 +125,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
         _distribution(ax, runs[column], title, discrete)
         if column == "coalition_max_seats":
             _thresholds(ax, runs)
+            ax.set_xlim(-1, max(runs["majority"].iloc[0], runs[column].max()) + 3)
             if runs[column].max() == 0:
                 ax.text(0.5, 0.5, "no coalition formed\nin any replicate", transform=ax.transAxes,
                         ha="center", va="center", fontsize=11)
@@ -153,7 +158,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     return paths
 
 
-def comparison_figure(runs: pd.DataFrame, path: Path) -> Path:
+def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments side by side") -> Path:
     """Experiments side by side (one per value of `name`): probabilities with 95 % intervals and
     the distributions of coalition size, government defeats and expulsions."""
     names = list(dict.fromkeys(runs["name"]))
@@ -175,7 +180,7 @@ def comparison_figure(runs: pd.DataFrame, path: Path) -> Path:
     ax.set_ylabel("share of replicates (95 % Wilson interval)")
     ax.legend(fontsize=8)
 
-    for ax, (column, title) in zip(axes[1:], [("coalition_max_seats", "largest coalition (seats)"),
+    for ax, (column, heading) in zip(axes[1:], [("coalition_max_seats", "largest coalition (seats)"),
                                               ("gov_defeats", "government defeats per term"),
                                               ("expulsions", "expulsions per term")]):
         parts = ax.violinplot([g[column].to_numpy(dtype=float) for g in groups], showextrema=False)
@@ -189,9 +194,9 @@ def comparison_figure(runs: pd.DataFrame, path: Path) -> Path:
                     ax.hlines(group[key].iloc[0], i - 0.4, i + 0.4, color=colour, linestyle="--",
                               label=f"{key.replace('blocking', 'blocking minority')}" if i == 1 else None)
         ax.set_xticks(range(1, len(names) + 1), names, rotation=30, ha="right", fontsize=8)
-        ax.set_title(title, fontsize=10)
+        ax.set_title(heading, fontsize=10)
         ax.legend(fontsize=7)
-    fig.suptitle("Experiments side by side", fontsize=12)
+    fig.suptitle(title, fontsize=12)
     fig.tight_layout()
     return _save(fig, path)
 
