@@ -53,7 +53,7 @@ class Deputy(mesa.Agent):
 
     @property
     def defections(self) -> int:
-        """Votes against the party line this session."""
+        """Votes against the party line in the last completed session."""
         return int(self.model.defections[self.seat])
 
     @property

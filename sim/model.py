@@ -17,9 +17,9 @@ from .rules import blocking_minority, passes, threshold_array
 NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
 # A party line for each vote code NO, ABSTAIN, YES.
 LINE_OF_CODE = np.array([-1.0, 0.0, 1.0])
-# Layout of the roll-call vector x (ODD 7.3): policy terms a and b, executive stance, coalition
-# line, then one party line per party row.
-A, B, STANCE, CLINE, LINES = slice(0, 3), slice(3, 6), 6, 7, 8
+# Layout of the roll-call vector x (ODD 7.3): x[:6] the policy terms [a, b], then the executive's
+# stance, the coalition's line, and one party line per party row.
+STANCE, CLINE, LINES = 6, 7, 8
 
 
 def _sign_band(score: float, band: float) -> int:
@@ -131,17 +131,20 @@ class MajilisModel(mesa.Model):
         self.coalition_deputy = np.zeros(n, dtype=bool)
         self._seat_new_deputies(np.arange(n))
 
-        self.status_quo_terms = _policy_terms(self.executive.ideal)
+        self.status_quo_terms = self.executive_terms.copy()
         self.coalition_party = np.zeros(rows, dtype=bool)
         self.coalition_seats = 0
         self.coalition_gain = np.zeros(2 * n_dim)
         self.coalition_intent = 0.0
         self.session = 0
-        self.expulsions = 0
-        self.defections_total = 0
         # Per term: expulsions and defections as they happen, fear and vacancies at its end.
         self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
         self.record = _Record(self.roll_calls, rows, n)
+
+    @property
+    def expulsions(self) -> int:
+        """Expulsions under the imperative mandate so far, over all terms."""
+        return sum(stats["expulsions"] for stats in self.term_stats)
 
     @property
     def status_quo(self) -> np.ndarray:
@@ -202,7 +205,6 @@ class MajilisModel(mesa.Model):
         # A defection is the vote opposite to the line: NO under a yes line, YES under a no line.
         opposite = np.choose(lines + 1, [YES, -1, NO])
         self.defections = (votes == opposite[:, self.party_of]).sum(axis=0)
-        self.defections_total += int(self.defections.sum())
         self.term_stats[-1]["defections"] += int(self.defections.sum())
         self._sanction(counts, stance)
         self._expel()
@@ -337,7 +339,6 @@ class MajilisModel(mesa.Model):
             return
         refill = []
         for seat in np.flatnonzero(expelled):
-            self.expulsions += 1
             self.term_stats[-1]["expulsions"] += 1
             if self.district[seat]:
                 self.party_of[seat] = self.independent

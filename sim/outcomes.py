@@ -1,4 +1,4 @@
-"""What a finished run produced: one row of scalar outcomes, and opt-in per-roll-call tables."""
+"""What a finished run produced: a row of scalar outcomes per term, and per-roll-call tables."""
 
 from __future__ import annotations
 
@@ -79,6 +79,7 @@ def roll_call_table(model: MajilisModel) -> pd.DataFrame:
     proposer = np.array(["government", *names])[r.proposer[:done] + 1]
     table = {
         "roll_call": np.arange(done),
+        "term": r.session[:done] // model.cfg.agenda.sessions_per_term + 1,
         "session": r.session[:done],
         "proposer": proposer,
         "kind": np.array(BILL_KINDS)[r.kind[:done]],
