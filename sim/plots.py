@@ -229,8 +229,8 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
         fig.tight_layout()
         paths.append(_save(fig, out / "sweep_heatmap.png"))
     else:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        for column, label in PROBABILITIES[:3]:
+        fig, (ax, right) = plt.subplots(1, 2, figsize=(13, 4.5))
+        for column, label in (PROBABILITIES[0], PROBABILITIES[1], PROBABILITIES[3]):
             grouped = sweep.groupby(first)[column].agg(["sum", "count"])
             p = grouped["sum"] / grouped["count"]
             low, high = zip(*(wilson(int(k), int(n)) for k, n in grouped.to_numpy()))
@@ -240,7 +240,13 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
         ax.set_ylabel("share of replicates (95 % interval)")
         ax.set_ylim(-0.02, 1.02)
         ax.legend(fontsize=8)
-        ax.set_title(f"Sweep over {first}: {len(sweep)} runs", fontsize=11)
+        for column, label in (("gov_defeats", "government defeats"), ("expulsions", "expulsions")):
+            grouped = sweep.groupby(first)[column].agg(["mean", "sem"])
+            right.errorbar(grouped.index, grouped["mean"], yerr=1.96 * grouped["sem"], fmt="o-", capsize=3, label=label)
+        right.set_xlabel(first)
+        right.set_ylabel("per term (mean, 95 % interval)")
+        right.legend(fontsize=8)
+        fig.suptitle(f"Sweep over {first}: {len(sweep)} runs", fontsize=12)
         paths.append(_save(fig, out / "sweep_probabilities.png"))
 
     values = sorted(sweep[first].unique())
