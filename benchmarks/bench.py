@@ -29,6 +29,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from naive import NaiveMajilisModel  # noqa: E402
 
 from sim.config import Config  # noqa: E402
+from sim.elections import allocate_list_seats  # noqa: E402
 from sim.hydra_config import register_schema, to_config  # noqa: E402
 from sim.model import MajilisModel  # noqa: E402
 from sim.runner import run_experiment  # noqa: E402
@@ -66,13 +67,11 @@ def scaled_house(cfg: Config, size: int) -> Config:
     cfg = copy.deepcopy(cfg)
     p = cfg.parliament
     groups = [("list_seats", k) for k in p.list_seats] + [("district_seats", k) for k in p.district_seats]
-    counts = [getattr(p, tier)[k] for tier, k in groups] + [p.independents]
-    exact = np.array(counts) * size / sum(counts)
-    seats = np.floor(exact).astype(int)
-    seats[np.argsort(-(exact - seats), kind="stable")[: size - seats.sum()]] += 1
-    for (tier, k), n in zip(groups, seats[:-1]):
-        getattr(p, tier)[k] = int(n)
-    p.independents = int(seats[-1])
+    counts = {group: getattr(p, group[0])[group[1]] for group in groups} | {"independents": p.independents}
+    seats = allocate_list_seats(counts, size, threshold=0.0)  # Hare largest remainder over the groups
+    for tier, k in groups:
+        getattr(p, tier)[k] = seats[(tier, k)]
+    p.independents = seats["independents"]
     for party in cfg.parties.values():  # lists long enough for the larger house's expulsions
         party.reserve = max(party.reserve, size)
     return cfg

@@ -11,7 +11,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from .sweep import finish_sweep, gather
+from .sweep import finish_sweep
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +25,7 @@ class GatherSweep(Callback):
                      " ".join(job_return.overrides))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
-        sweep_dir = Path(config.hydra.sweep.dir)
-        finish_sweep(sweep_dir)
-        _, missing = gather(sweep_dir)
+        missing = finish_sweep(Path(config.hydra.sweep.dir))
         if missing:
             raise SystemExit(f"{len(missing)} job(s) of the sweep did not complete; see the log above. "
                              "Run the same command again to finish only those.")

@@ -35,19 +35,20 @@ def fingerprint(cfg: Config) -> str:
     return digest.hexdigest()
 
 
-def is_complete(out: Path, cfg: Config) -> bool:
-    """Whether `out` holds finished results of exactly this config and code."""
+def is_complete(out: Path, expected: str) -> bool:
+    """Whether `out` holds finished results with this fingerprint (config and code)."""
     marker = out / DONE
     if not (marker.exists() and (out / "runs.parquet").exists()):
         return False
-    return json.loads(marker.read_text()).get("fingerprint") == fingerprint(cfg)
+    return json.loads(marker.read_text()).get("fingerprint") == expected
 
 
 def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     """Run (or reuse) the replicates of `cfg` in `out`: runs.parquet, summary.csv, the figures, and
     last of all the done marker, so an interrupted job is never taken for a complete one."""
     out.mkdir(parents=True, exist_ok=True)
-    if is_complete(out, cfg):
+    expected = fingerprint(cfg)
+    if is_complete(out, expected):
         log.info("%s: complete results for this config found, skipping", out)
         return pd.read_parquet(out / "runs.parquet")
     (out / DONE).unlink(missing_ok=True)
@@ -62,6 +63,6 @@ def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     if cfg.run.figures:
         experiment_figures(runs, out)
     with atomic_path(out / DONE) as tmp:
-        tmp.write_text(json.dumps({"fingerprint": fingerprint(cfg), "replicates": len(runs)}))
+        tmp.write_text(json.dumps({"fingerprint": expected, "replicates": len(runs)}))
     print(summary_text(runs))
     return runs

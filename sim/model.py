@@ -15,16 +15,12 @@ from .rules import blocking_minority, passes, threshold_array
 
 # Vote codes, also the columns of the per-party count table.
 NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
-# A party line for each vote code NO, ABSTAIN, YES.
+# A line for each vote code NO, ABSTAIN, YES: band_edges.searchsorted(score) gives the code, so a
+# line is +1 above the abstention band, -1 at or below its negative, 0 between (ODD 7.4).
 LINE_OF_CODE = np.array([-1.0, 0.0, 1.0])
 # Layout of the roll-call vector x (ODD 7.3): x[:6] the policy terms [a, b], then the executive's
 # stance, the coalition's line, and one party line per party row.
 STANCE, CLINE, LINES = 6, 7, 8
-
-
-def _sign_band(score: float, band: float) -> int:
-    """+1 above the band, -1 at or below its negative, 0 between: yes / no / abstain."""
-    return int(score > band) - int(score <= -band)
 
 
 def _gain_matrix(salience: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -260,7 +256,7 @@ class MajilisModel(mesa.Model):
         if self.coalition_seats:
             score = (self.behavior.policy_weight * float(self.coalition_gain @ self.x_policy)
                      - self.coalition_intent * x[STANCE])
-            cline = _sign_band(score, self.behavior.abstain_band)
+            cline = LINE_OF_CODE[self.band_edges.searchsorted(score)]
         x[CLINE] = cline
         self.x_lines[:] = LINE_OF_CODE[self.band_edges.searchsorted(self.party_matrix @ self.x_party)]
         x[LINES + self.independent] = 0

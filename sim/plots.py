@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 
 from parliamentarch import get_seats_centers  # noqa: E402
 
+from .elections import allocate_list_seats  # noqa: E402
 from .results import atomic_path, wilson  # noqa: E402
 
 # (column, title, whether its values are whole numbers)
@@ -107,11 +108,8 @@ def house_seats(runs: pd.DataFrame) -> dict[str, int]:
     replicates, so its mean seats are shown, rounded by largest remainder to the house size."""
     first = runs[runs["term"] == 1]
     mean = first[[c for c in runs.columns if c.startswith("seats_")]].mean()
-    exact = mean.to_numpy()
-    whole = np.floor(exact).astype(int)
-    size = int(round(exact.sum()))
-    whole[np.argsort(-(exact - whole), kind="stable")[: size - whole.sum()]] += 1
-    seats = {c.removeprefix("seats_"): int(n) for c, n in zip(mean.index, whole)}
+    mean_seats = {c.removeprefix("seats_"): float(v) for c, v in mean.items()}
+    seats = allocate_list_seats(mean_seats, int(round(mean.sum())), threshold=0.0)
     alignment = {name: runs[f"parties.{name}.regime_alignment"].iloc[0] for name in seats if name != "self_nominated"}
     order = ["self_nominated"] + sorted(alignment, key=lambda n: (alignment[n], n))
     return {name: seats[name] for name in order}

@@ -44,8 +44,9 @@ def gather(sweep_dir: Path) -> tuple[pd.DataFrame, list[Path]]:
     return (pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()), missing
 
 
-def finish_sweep(sweep_dir: Path) -> pd.DataFrame:
-    """Write sweep.parquet and the sweep's figures; log every job that did not complete and why."""
+def finish_sweep(sweep_dir: Path) -> list[Path]:
+    """Write sweep.parquet and the sweep's figures; log every job that did not complete and why,
+    and return those jobs."""
     sweep_dir = Path(sweep_dir)
     sweep, missing = gather(sweep_dir)
     for job in missing:
@@ -54,9 +55,9 @@ def finish_sweep(sweep_dir: Path) -> pd.DataFrame:
         log.error("job %s did not complete: %s", job.name, reason)
     if sweep.empty:
         log.error("no job of %s completed; nothing gathered", sweep_dir)
-        return sweep
+        return missing
     write_table(sweep, sweep_dir / "sweep.parquet")
     params = [p for p in swept_parameters(job_dirs(sweep_dir)) if p in sweep.columns and p != "name"]
     sweep_figures(sweep, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
-    return sweep
+    return missing
