@@ -31,8 +31,8 @@ from naive import NaiveMajilisModel  # noqa: E402
 from sim.config import Config  # noqa: E402
 from sim.elections import allocate_list_seats  # noqa: E402
 from sim.hydra_config import register_schema, to_config  # noqa: E402
-from sim.model import MajilisModel  # noqa: E402
-from sim.runner import run_experiment  # noqa: E402
+from sim.model import MajilisModel, run_lockstep  # noqa: E402
+from sim.runner import CHUNK, run_experiment  # noqa: E402
 
 
 def baseline(*overrides: str) -> Config:
@@ -59,7 +59,16 @@ def median_seconds(work, repeats: int) -> float:
 def term(cfg: Config, seed: int, model_class=MajilisModel) -> MajilisModel:
     model = model_class(cfg, rng=np.random.default_rng(seed))
     model.run_model()
+    model.release()
     return model
+
+
+def lockstep_term(cfg: Config, first_seed: int, houses: int = CHUNK) -> None:
+    """`houses` terms in lockstep, as the runner runs a chunk of replicates."""
+    models = [MajilisModel(cfg, rng=np.random.default_rng(first_seed + h)) for h in range(houses)]
+    run_lockstep(models)
+    for model in models:
+        model.release()
 
 
 def scaled_house(cfg: Config, size: int) -> Config:
@@ -101,14 +110,20 @@ def main() -> None:
           f"(median of {repeats}); per roll call {1e6 * t / calls:.1f} us; "
           f"deputy-votes per second {98 * calls / t:,.0f}")
 
+    lockstep_term(cfg, 0)
+    batch = median_seconds(lambda r: lockstep_term(cfg, CHUNK * r), max(5, repeats // 4)) / CHUNK
+    print(f"one term in lockstep with {CHUNK - 1} others, as the runner runs replicates: {1e3 * batch:.1f} ms; "
+          f"per roll call {1e6 * batch / calls:.1f} us; deputy-votes per second {98 * calls / batch:,.0f}")
+
     naive = median_seconds(lambda r: term(cfg, r, NaiveMajilisModel), max(3, repeats // 10))
     same = all(np.array_equal(term(cfg, s).record.votes, term(cfg, s, NaiveMajilisModel).record.votes)
                for s in range(3))
     print(f"naive Mesa reference (agents.do('vote'), DataCollector every step): {1e3 * naive:.0f} ms "
-          f"per term; vectorised is {naive / t:.0f}x faster; identical votes: {same}")
+          f"per term; vectorised is {naive / t:.0f}x faster alone, {naive / batch:.0f}x in lockstep; "
+          f"identical votes: {same}")
 
     for workers in (1, 2):
-        n = 400
+        n = 500
         run_cfg = baseline(f"run.replicates={n}", f"run.workers={workers}")
         start = time.perf_counter()
         run_experiment(run_cfg, progress=False)
@@ -119,8 +134,16 @@ def main() -> None:
     models = {size: [MajilisModel(sized, rng=np.random.default_rng(r)) for r in range(max(5, repeats // 4))]
               for size, sized in houses.items()}
     per_call = {size: median_seconds(lambda r: built[r].run_model(), len(built)) / calls for size, built in models.items()}
-    for size, cost in per_call.items():
-        print(f"house of {size:>4}: {1e6 * cost:.1f} us per roll call ({cost / per_call[98]:.2f}x the 98-seat house)")
+    for model in (m for built in models.values() for m in built):
+        model.release()
+    for size, sized in houses.items():
+        batches = [[MajilisModel(sized, rng=np.random.default_rng(CHUNK * r + h)) for h in range(CHUNK)] for r in range(3)]
+        together = median_seconds(lambda r: run_lockstep(batches[r]), len(batches)) / CHUNK / calls
+        for model in (m for batch in batches for m in batch):
+            model.release()
+        print(f"house of {size:>4}: {1e6 * per_call[size]:.1f} us per roll call alone "
+              f"({per_call[size] / per_call[98]:.2f}x the 98-seat house); "
+              f"{1e6 * together:.1f} us per house in lockstep")
 
     for length in (50, 100, 200, 400):
         longer = baseline(f"agenda.session_length={length}")

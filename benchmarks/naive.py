@@ -4,12 +4,14 @@ DataCollector records every step. It exists to measure what the vectorised roll 
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import mesa
 import numpy as np
-
 from mesa.agent import AgentSet
 
-from sim.model import ABSTAIN, CLINE, LINES, NO, STANCE, VACANT, YES, MajilisModel
+from sim.model import MajilisModel
+from sim.rollcall import ABSTAIN, CLINE, LINES, NO, STANCE, VACANT, YES, Sitting
 
 
 class NaiveVoter(mesa.Agent):
@@ -29,14 +31,35 @@ class NaiveVoter(mesa.Agent):
         self.stance_coef = float(m.deputy_matrix[seat, STANCE])
         self.cline_coef = float(m.deputy_matrix[seat, CLINE])
 
-    def vote(self) -> None:
+    def vote(self, x: list[float], noise: float) -> None:
         m = self.model
-        gain = sum(s * ((q - x) ** 2 - (p - x) ** 2)
-                   for s, x, q, p in zip(self.salience, self.ideal, m.sq_before, m.proposal))
-        u = ((1.0 - self.lam) * m.behavior.policy_weight * gain + self.lam * m.x[LINES + self.party]
-             + self.stance_coef * m.x[STANCE] + self.cline_coef * m.x[CLINE] + m.noise[m.bill][self.seat])
+        gain = sum(s * ((q - y) ** 2 - (p - y) ** 2)
+                   for s, y, q, p in zip(self.salience, self.ideal, m.sq_before, m.proposal))
+        u = ((1.0 - self.lam) * m.behavior.policy_weight * gain + self.lam * x[LINES + self.party]
+             + self.stance_coef * x[STANCE] + self.cline_coef * x[CLINE] + noise[self.seat])
         band = m.behavior.abstain_band
         self.cast = YES if u > band else NO if u <= -band else ABSTAIN
+
+
+class NaiveSitting(Sitting):
+    """A sitting of one house whose votes are cast agent by agent, with a DataCollector every roll call."""
+
+    model: NaiveMajilisModel
+
+    def cast_votes(self, i: int) -> np.ndarray:
+        m = self.model
+        x = self.x[0].tolist()
+        m.sq_before = (self.status_quo_terms[0, 3:] / -2.0).tolist()
+        m.proposal = ((self.status_quo_terms[0] - self.x[0, :STANCE])[3:] / -2.0).tolist()
+        m.voters.do("vote", x, self.noise[0, i].tolist())
+        votes = np.fromiter((v.cast for v in m.voters), dtype=np.int8, count=m.members)
+        if self.any_vacant:
+            votes[self.vacant[0]] = VACANT
+        m.datacollector.collect(m)
+        return votes[None]
+
+
+SITTING_FIELDS = [f.name for f in fields(Sitting) if f.init]
 
 
 class NaiveMajilisModel(MajilisModel):
@@ -50,17 +73,9 @@ class NaiveMajilisModel(MajilisModel):
             agenttype_reporters={NaiveVoter: {"cast": "cast"}},
         )
 
-    def _open_session(self) -> None:
-        super()._open_session()
+    def open_session(self) -> Sitting:
+        sitting = super().open_session()
         self.voters.do("refresh")
-
-    def _cast_votes(self, i: int) -> np.ndarray:
-        self.bill = i
-        self.sq_before = self.status_quo.tolist()
-        self.proposal = (self.proposal_terms[3:] / -2.0).tolist()
-        self.voters.do("vote")
-        votes = np.fromiter((v.cast for v in self.voters), dtype=np.int64, count=self.members)
-        if self.vacancies:
-            votes[~self.seated] = VACANT
-        self.datacollector.collect(self)
-        return votes
+        naive = NaiveSitting(**{f: getattr(sitting, f) for f in SITTING_FIELDS})
+        naive.model = self
+        return naive

@@ -7,10 +7,12 @@ itself draws nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+from statistics import NormalDist
 
 import numpy as np
 
-from .config import AgendaConfig, DIMENSIONS
+from .config import DIMENSIONS, AgendaConfig
 
 GOVERNMENT = -1
 
@@ -22,6 +24,16 @@ class SessionAgenda:
     moves: np.ndarray  # (bills, dimensions) bool: which dimensions the bill changes
     offset: np.ndarray  # (bills, dimensions): the bill's distance from its proposer's ideal
     noise: np.ndarray  # (bills, seats): each deputy's idiosyncratic shock on each roll call
+
+
+@cache
+def normal_quantiles() -> np.ndarray:
+    """The standard normal's quantiles at the midpoints of 2^16 equal steps of probability. Indexed by
+    a uniform 16-bit integer they are a normal draw by inverse transform at a third of the cost of
+    rng.standard_normal here; the tails beyond 4.32 sd are cut, and the variance is 1 - 2e-5 (ODD 7.5)."""
+    inverse = NormalDist().inv_cdf
+    steps = 2**16
+    return np.array([inverse((k + 0.5) / steps) for k in range(steps)])
 
 
 def _kinds(uniform: np.ndarray, probs: list[float]) -> np.ndarray:
@@ -38,12 +50,14 @@ def draw_session(
     noise_sd: float,
 ) -> SessionAgenda:
     """Draw a session's bills: the Government proposes with probability `agenda_share`, otherwise a
-    seated deputy chosen uniformly (so parties initiate in proportion to their seats). Two draws from
-    the generator: one block of uniforms, one of standard normals."""
+    seated deputy chosen uniformly (so parties initiate in proportion to their seats). Three draws from
+    the generator: one block of uniforms, one of standard normals for the offsets, one of 16-bit
+    integers for the noise."""
     size = agenda.session_length
     n_dim = len(DIMENSIONS)
     u_gov, u_seat, u_kind, u_first, u_second, u_two = rng.random((6, size))
-    normal = rng.standard_normal((size, n_dim + n_seats))
+    offset = agenda.bill_sd * rng.standard_normal((size, n_dim))
+    noise = noise_sd * normal_quantiles()[rng.integers(0, 2**16, size=(size, n_seats), dtype=np.uint16)]
     government = (u_gov < agenda_share) | (len(seated_seats) == 0)
     seat = seated_seats[(u_seat * len(seated_seats)).astype(np.int64)] if len(seated_seats) else 0
     proposer_seat = np.where(government, GOVERNMENT, seat)
@@ -54,6 +68,4 @@ def draw_session(
     moves = np.zeros((size, n_dim), dtype=bool)
     moves[np.arange(size), first] = True
     moves[np.flatnonzero(two), second[two]] = True
-    offset = agenda.bill_sd * normal[:, :n_dim]
-    noise = noise_sd * normal[:, n_dim:]
     return SessionAgenda(proposer_seat, kind, moves, offset, noise)

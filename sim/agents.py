@@ -87,8 +87,3 @@ class Executive:
     accept_loss: float
     sanction_rate: float
     threat_decay: float
-
-    def stance(self, gain: float) -> int:
-        """The Government's conclusion on a deputy bill: +1 (positive) unless the bill costs the
-        executive more than `accept_loss` of policy gain, then -1."""
-        return 1 if gain >= -self.accept_loss else -1

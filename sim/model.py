@@ -11,16 +11,8 @@ from .agents import Deputy, Executive, Party
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config
 from .elections import ElectionResult, simulate_election
-from .rules import blocking_minority, passes, threshold_array
-
-# Vote codes, also the columns of the per-party count table.
-NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
-# A line for each vote code NO, ABSTAIN, YES: band_edges.searchsorted(score) gives the code, so a
-# line is +1 above the abstention band, -1 at or below its negative, 0 between (ODD 7.4).
-LINE_OF_CODE = np.array([-1.0, 0.0, 1.0])
-# Layout of the roll-call vector x (ODD 7.3): x[:6] the policy terms [a, b], then the executive's
-# stance, the coalition's line, and one party line per party row.
-STANCE, CLINE, LINES = 6, 7, 8
+from .rollcall import CLINE, LINES, NO, STANCE, VACANT, YES, Chamber, Sitting
+from .rules import blocking_minority, threshold_array
 
 
 def _gain_matrix(salience: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -78,7 +70,6 @@ class MajilisModel(mesa.Model):
         self.term_length = self.session_length * cfg.agenda.sessions_per_term
         self.roll_calls = self.term_length * cfg.agenda.terms
         b = self.behavior
-        self.band_edges = np.array([-b.abstain_band, b.abstain_band])
 
         # Party-level arrays carry one extra row for self-nominated deputies: no platform, no whip.
         rows = self.independent + 1
@@ -105,10 +96,12 @@ class MajilisModel(mesa.Model):
         self.party_matrix[:, :STANCE] = b.policy_weight * _gain_matrix(self.party_salience, self.platform)
         self.party_matrix[:, STANCE] = 2 * self.alignment - 1
         self.party_matrix[self.independent] = 0.0
-        self.exec_gain = _gain_matrix(np.full(n_dim, 1 / n_dim), self.executive.ideal)
-        self.x = np.zeros(LINES + rows)
-        self.x_policy, self.x_party, self.x_lines = self.x[:STANCE], self.x[:LINES], self.x[LINES:]
         self.executive_terms = _policy_terms(self.executive.ideal)
+        self.chamber = Chamber(
+            exec_gain=_gain_matrix(np.full(n_dim, 1 / n_dim), self.executive.ideal),
+            executive_terms=self.executive_terms, accept_loss=e.accept_loss,
+            band_edges=np.array([-b.abstain_band, b.abstain_band]), independent=self.independent,
+        )
 
         # Deputy state: one row per seat, read and written by the Deputy agents.
         n = self.members
@@ -120,7 +113,6 @@ class MajilisModel(mesa.Model):
         self.fear_base = np.zeros(n)
         self.defections = np.zeros(n, dtype=np.int64)
         self.seated = np.ones(n, dtype=bool)
-        self.vacancies = 0
         self.occupant: list[Deputy | None] = [None] * n
         # A deputy's vote is sign-band of deputy_matrix @ x plus noise (ODD 7.5).
         self.deputy_matrix = np.zeros((n, LINES + rows))
@@ -137,6 +129,12 @@ class MajilisModel(mesa.Model):
         self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
         self.record = _Record(self.roll_calls, rows, n)
 
+    def release(self) -> None:
+        """Let the model be garbage collected: Mesa 3.3 counts agent ids in a class-level dict keyed
+        by model, which keeps every model (and its arrays) alive for the life of the process;
+        10,000 replicates would then need ~5 GB."""
+        mesa.Agent._ids.pop(self, None)
+
     @property
     def expulsions(self) -> int:
         """Expulsions under the imperative mandate so far, over all terms."""
@@ -150,27 +148,19 @@ class MajilisModel(mesa.Model):
     # -- the procedure -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One roll call: agenda, party lines, votes, tally, consequences."""
-        t = self.steps - 1
-        i = t % self.session_length
+        """One roll call: the next bill of the session, party lines, votes, tally (sim.rollcall)."""
+        i = (self.steps - 1) % self.session_length
         if i == 0:
-            self._open_session()
-        stance = self._next_bill(i)
-        self._party_lines()
-        votes = self._cast_votes(i)
-        passed = self._tally(votes, i)
-        if passed:
-            self.status_quo_terms = self.proposal_terms
-        self.record.roll_call(t, stance, passed, self.x_lines, votes)
+            self.sitting = self.open_session()
+        self.sitting.roll_call(i)
         if i == self.session_length - 1:
-            self._close_session()
-        # Mesa's run_model() steps while running: stop after the last roll call of the last term.
-        self.running = self.steps < self.roll_calls
+            self.close_session(self.sitting, 0)
 
     # -- session boundaries --------------------------------------------------------------------
 
-    def _open_session(self) -> None:
-        """Drift the status quo, play the coalition game, draw the session's agenda."""
+    def open_session(self) -> Sitting:
+        """Drift the status quo, play the coalition game, draw the session's agenda; return the
+        session's roll calls, ready to run alone or stacked with other houses'."""
         drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=len(DIMENSIONS))
         self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
         self._form_coalition()
@@ -187,28 +177,38 @@ class MajilisModel(mesa.Model):
         candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
         proposer = np.where(government, GOVERNMENT, self.party_of[seat])
         self.record.open_session(self, proposer, a.kind)
-        # Per-bill rows as lists: a roll call indexes a list, cheaper than a numpy row.
-        self.candidate_terms = list(_policy_terms(candidates))
-        self.moves_terms = list(np.hstack([a.moves, a.moves]))
-        self.noise = list(a.noise)
-        self.proposer = proposer.tolist()
-        self.session_thresholds = self.thresholds[a.kind].tolist()
+        return Sitting(
+            self.chamber,
+            candidate_terms=_policy_terms(candidates)[None],
+            moves=np.hstack([a.moves, a.moves])[None],
+            government=government[None],
+            thresholds=self.thresholds[a.kind][None],
+            noise=a.noise[None],
+            deputy_matrix=self.deputy_matrix[None],
+            party_matrix=self.party_matrix[None],
+            coalition_gain=self.behavior.policy_weight * self.coalition_gain[None],
+            coalition_intent=np.array([self.coalition_intent]),
+            vacant=~self.seated[None],
+            party_of=self.party_of[None],
+            status_quo_terms=self.status_quo_terms[None],
+        )
 
-    def _close_session(self) -> None:
-        """Count the session's votes by party and its defections, sanction dissent, expel repeated
-        defectors, and let threats decay."""
-        counts, votes, lines, stance = self.record.close_session(self)
-        # A defection is the vote opposite to the line: NO under a yes line, YES under a no line.
-        opposite = np.choose(lines + 1, [YES, -1, NO])
-        self.defections = (votes == opposite[:, self.party_of]).sum(axis=0)
+    def close_session(self, sitting: Sitting, house: int) -> None:
+        """Take this house's results (row `house` of the sitting): record them, sanction dissent,
+        expel repeated defectors, and let threats decay."""
+        self.status_quo_terms = sitting.status_quo_terms[house]
+        self.defections = sitting.defections[house]
         self.term_stats[-1]["defections"] += int(self.defections.sum())
-        self._sanction(counts, stance)
+        self.record.close_session(sitting, house)
+        self._sanction(sitting.counts[house], sitting.stance[house])
         self._expel()
         self.threat *= 1.0 - self.executive.threat_decay
         self._update_fear()
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
             self._close_term()
+        # Mesa's run_model() steps while running: stop after the last roll call of the last term.
+        self.running = self.steps < self.roll_calls
 
     def _close_term(self) -> None:
         """Record the term's end; if another term follows, elect and seat its house. Parties under a
@@ -230,47 +230,6 @@ class MajilisModel(mesa.Model):
             party.reserve = configured.reserve
         self._seat_new_deputies(np.arange(self.members))
         self.term_stats.append({"expulsions": 0, "defections": 0, "seats": comp.seats()})
-
-    # -- one roll call -------------------------------------------------------------------------
-
-    def _next_bill(self, i: int) -> int:
-        """Put the session's i-th bill against the status quo into x; return the executive's stance.
-
-        A bill moves some dimensions to its candidate point and leaves the others at the status quo.
-        The Government redrafts a bill of its own that its conclusion would reject to its ideal point."""
-        stance = self._draft(self.candidate_terms[i], i)
-        if stance < 0 and self.proposer[i] == GOVERNMENT:
-            stance = self._draft(self.executive_terms, i)
-        self.x[STANCE] = stance
-        return stance
-
-    def _draft(self, target_terms: np.ndarray, i: int) -> int:
-        self.proposal_terms = np.where(self.moves_terms[i], target_terms, self.status_quo_terms)
-        np.subtract(self.status_quo_terms, self.proposal_terms, out=self.x_policy)
-        return self.executive.stance(float(self.exec_gain @ self.x_policy))
-
-    def _party_lines(self) -> None:
-        """The coalition's line, then each party's line, written into x."""
-        x = self.x
-        cline = 0
-        if self.coalition_seats:
-            score = (self.behavior.policy_weight * float(self.coalition_gain @ self.x_policy)
-                     - self.coalition_intent * x[STANCE])
-            cline = LINE_OF_CODE[self.band_edges.searchsorted(score)]
-        x[CLINE] = cline
-        self.x_lines[:] = LINE_OF_CODE[self.band_edges.searchsorted(self.party_matrix @ self.x_party)]
-        x[LINES + self.independent] = 0
-
-    def _cast_votes(self, i: int) -> np.ndarray:
-        """Each seat's vote code (NO, ABSTAIN, YES, or VACANT)."""
-        votes = self.band_edges.searchsorted(self.deputy_matrix @ self.x + self.noise[i])
-        if self.vacancies:
-            votes[~self.seated] = VACANT
-        return votes
-
-    def _tally(self, votes: np.ndarray, i: int) -> bool:
-        """Whether the yes votes reach the bill kind's threshold of the total membership."""
-        return passes(int(np.bincount(votes, minlength=VACANT + 1)[YES]), self.session_thresholds[i])
 
     def _sanction(self, counts: np.ndarray, stance: np.ndarray) -> None:
         """Raise each party's registration threat by sanction_rate times the share of its seated
@@ -298,8 +257,6 @@ class MajilisModel(mesa.Model):
         self.deputy_matrix[np.arange(n), LINES + self.party_of] = lam
         independent = self.party_of == self.independent
         self.deputy_pull = np.where(independent, 2 * self.alignment[self.independent] - 1, 0.0)
-        self.party_bins = self.party_of * 4
-        self.vacancies = int(n - self.seated.sum())
         self._update_fear()
 
     def _seat_new_deputies(self, seats: np.ndarray) -> None:
@@ -354,6 +311,8 @@ class MajilisModel(mesa.Model):
         self.coalition_party[:] = False
         self.coalition_deputy[:] = False
         self.coalition_seats = 0
+        self.coalition_gain[:] = 0.0
+        self.coalition_intent = 0.0
         self._play_coalition_game()
         weight = self.cfg.coalition.weight
         self.party_matrix[:, CLINE] = weight * self.coalition_party
@@ -393,6 +352,17 @@ class MajilisModel(mesa.Model):
         self.coalition_intent = float(seats @ players.intent[members] / seats.sum())
 
 
+def run_lockstep(models: list[MajilisModel]) -> None:
+    """Run houses of one configuration to the end, session by session, their roll calls stacked into
+    one Sitting; each house ends exactly as `run_model()` would have left it."""
+    while models and models[0].running:
+        sitting = Sitting.stack([model.open_session() for model in models])
+        sitting.run()
+        for house, model in enumerate(models):
+            model.steps += model.session_length  # Mesa's step counter, as if stepped roll call by roll call
+            model.close_session(sitting, house)
+
+
 def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
     """Beta draws with the given mean and concentration (a + b); degenerate at mean 0 or 1."""
     if mean <= 0.0 or mean >= 1.0:
@@ -424,18 +394,11 @@ class _Record:
         self.coalition_seats[span] = model.coalition_seats
         self.occupant_ids.append([d.unique_id if d is not None else None for d in model.occupant])
 
-    def roll_call(self, t: int, stance: int, passed: bool, lines: np.ndarray, votes: np.ndarray) -> None:
-        self.stance[t], self.passed[t], self.lines[t], self.votes[t] = stance, passed, lines, votes
-
-    def close_session(self, model: MajilisModel) -> tuple[np.ndarray, ...]:
-        """Votes per party of the session's roll calls; returns (counts, votes, lines, stance)."""
+    def close_session(self, sitting: Sitting, house: int) -> None:
         span = self.span
-        votes = self.votes[span]
-        rows = len(model.whip)
-        offsets = np.arange(votes.shape[0])[:, None] * (4 * rows) + model.party_bins
-        counts = np.bincount((offsets + votes).ravel(), minlength=votes.shape[0] * 4 * rows)
-        self.counts[span] = counts.reshape(-1, rows, 4)
-        return self.counts[span], votes, self.lines[span], self.stance[span]
+        self.stance[span], self.passed[span] = sitting.stance[house], sitting.passed[house]
+        self.lines[span], self.votes[span] = sitting.lines[house], sitting.votes[house]
+        self.counts[span] = sitting.counts[house]
 
 
 def _policy_terms(point: np.ndarray) -> np.ndarray:

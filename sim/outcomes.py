@@ -8,7 +8,8 @@ import pandas as pd
 from .agenda import GOVERNMENT
 from .config import BILL_KINDS
 from .elections import election_outcomes
-from .model import ABSTAIN, NO, YES, MajilisModel
+from .model import MajilisModel
+from .rollcall import ABSTAIN, NO, YES
 
 # Voteview cast codes.
 YEA, NAY, ABSTAIN_OR_ABSENT, NOT_IN_OFFICE = 1, 6, 9, 0

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import os
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import asdict
 from typing import Any, Callable, Iterator
 
-import mesa
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from .config import Config
-from .model import MajilisModel
+from .model import MajilisModel, run_lockstep
 from .outcomes import roll_call_table, run_outcomes
 
-CHUNK = 25  # replicates per task sent to a worker process: large enough to amortise pickling
+# Replicates run in lockstep, and per task sent to a worker process: enough to share numpy's per-call
+# overhead of a roll call among many houses and to amortise pickling, few enough to keep a progress bar
+# moving and both cores busy to the end of a 500-replicate job (ten chunks).
+CHUNK = 50
 
 
 def replicate_seeds(root: int, replicates: int) -> list[np.random.SeedSequence]:
@@ -48,25 +51,26 @@ def config_columns(cfg: Config) -> dict[str, Any]:
     return flat
 
 
-def run_replicate(cfg: Config, replicate: int, seed: np.random.SeedSequence) -> tuple[list[dict], pd.DataFrame | None]:
-    """One run from one seed: a row of outcomes per term, and the roll-call table when asked for."""
-    model = MajilisModel(cfg, rng=np.random.default_rng(seed))
+def run_replicates(
+    cfg: Config, replicates: list[int], seeds: list[np.random.SeedSequence],
+) -> list[tuple[list[dict], pd.DataFrame | None]]:
+    """Runs from their seeds, in lockstep (sim.model.run_lockstep): for each, a row of outcomes per
+    term, and the roll-call table when asked for."""
+    models = [MajilisModel(cfg, rng=np.random.default_rng(seed)) for seed in seeds]
     try:
-        model.run_model()
-        rows = [{"replicate": replicate, **row} for row in run_outcomes(model)]
-        calls = None
-        if cfg.run.record_roll_calls:
-            calls = roll_call_table(model)
-            calls.insert(0, "replicate", replicate)
-        return rows, calls
+        run_lockstep(models)
+        results = []
+        for replicate, model in zip(replicates, models):
+            rows = [{"replicate": replicate, **row} for row in run_outcomes(model)]
+            calls = None
+            if cfg.run.record_roll_calls:
+                calls = roll_call_table(model)
+                calls.insert(0, "replicate", replicate)
+            results.append((rows, calls))
+        return results
     finally:
-        # Mesa 3.3 counts agent ids in a class-level dict keyed by model, which keeps every model
-        # (and its arrays) alive for the life of the process; 10,000 replicates then need ~5 GB.
-        mesa.Agent._ids.pop(model, None)
-
-
-def _run_chunk(cfg: Config, replicates: list[int], seeds: list[np.random.SeedSequence]) -> list:
-    return [run_replicate(cfg, r, s) for r, s in zip(replicates, seeds)]
+        for model in models:
+            model.release()
 
 
 def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple[list[dict], pd.DataFrame | None]]:
@@ -78,25 +82,19 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
     workers = cfg.run.workers or os.cpu_count() or 1
     show = cfg.run.progress if progress is None else progress
     # disable=None lets tqdm stay quiet when stderr is not a terminal.
+    starts = range(0, len(seeds), CHUNK)
+    replicates = [list(range(s, min(s + CHUNK, len(seeds)))) for s in starts]
+    chunk_seeds = [seeds[s:s + CHUNK] for s in starts]
     bar = tqdm(total=len(seeds), desc=f"{cfg.name}: replicates", unit="rep", disable=None if show else True)
-    with bar:
-        if workers == 1 or len(seeds) <= CHUNK:  # a pool costs more than it saves on one chunk
-            for r, seed in enumerate(seeds):
-                yield run_replicate(cfg, r, seed)
-                bar.update()
-            return
-        starts = range(0, len(seeds), CHUNK)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunks = pool.map(
-                _run_chunk,
-                [cfg] * len(starts),
-                [list(range(s, min(s + CHUNK, len(seeds)))) for s in starts],
-                [seeds[s:s + CHUNK] for s in starts],
-            )
-            for chunk in chunks:
-                for result in chunk:
-                    yield result
-                bar.update(len(chunk))
+    with bar, ExitStack() as stack:
+        if workers == 1 or len(starts) == 1:  # a pool costs more than it saves on one chunk
+            chunks = map(run_replicates, [cfg] * len(starts), replicates, chunk_seeds)
+        else:
+            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers))
+            chunks = pool.map(run_replicates, [cfg] * len(starts), replicates, chunk_seeds)
+        for chunk in chunks:
+            yield from chunk
+            bar.update(len(chunk))
 
 
 def run_experiment(
