@@ -99,7 +99,7 @@ class MajilisModel(mesa.Model):
         self.executive_terms = _policy_terms(self.executive.ideal)
         self.chamber = Chamber(
             exec_gain=_gain_matrix(np.full(n_dim, 1 / n_dim), self.executive.ideal),
-            executive_terms=self.executive_terms, accept_loss=e.accept_loss,
+            executive_terms=self.executive_terms, accept_loss=self.executive.accept_loss,
             band_edges=np.array([-b.abstain_band, b.abstain_band]), independent=self.independent,
         )
 
