@@ -12,7 +12,6 @@ import copy
 import gc
 import os
 import platform
-import resource
 import statistics
 import subprocess
 import sys
@@ -42,17 +41,18 @@ def baseline(*overrides: str) -> Config:
 
 
 def median_seconds(work, repeats: int) -> float:
-    """Median wall time of work(0), work(1), ...; the garbage collector is paused, as in timeit."""
+    """Median wall time of work(0), work(1), ...; the garbage collector runs between repeats and is
+    paused within them, as in timeit."""
     times = []
-    gc.collect()
-    gc.disable()
-    try:
-        for r in range(repeats):
+    for r in range(repeats):
+        gc.collect()
+        gc.disable()
+        try:
             start = time.perf_counter()
             work(r)
             times.append(time.perf_counter() - start)
-    finally:
-        gc.enable()
+        finally:
+            gc.enable()
     return statistics.median(times)
 
 
@@ -86,12 +86,19 @@ def scaled_house(cfg: Config, size: int) -> Config:
     return cfg
 
 
+# Runs a command and prints the peak RSS of its largest process (itself or a worker): a fresh
+# interpreter, so no earlier child of the benchmark counts.
+PEAK = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+
+
 def run_py(*args: str) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB, largest process) of `python run.py ARGS` in a fresh process."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "run.py", *args], cwd=ROOT, check=True, capture_output=True)
+    out = subprocess.run([sys.executable, "-c", PEAK, sys.executable, "run.py", *args],
+                         cwd=ROOT, check=True, capture_output=True, text=True)
     wall = time.perf_counter() - start
-    return wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return wall, int(out.stdout.split()[-1]) / 1024
 
 
 def main() -> None:
@@ -157,8 +164,10 @@ def main() -> None:
         wall, _ = run_py("run.replicates=1000", "run.progress=false", f"hydra.run.dir={tmp}/r1000")
         print(f"python run.py run.replicates=1000, end to end with figures: {wall:.1f} s")
         wall10k, rss = run_py("run.replicates=10000", "run.progress=false", f"hydra.run.dir={tmp}/r10000")
-        print(f"python run.py run.replicates=10000: {wall10k:.1f} s ({1e3 * wall10k / 10000:.1f} ms per replicate, "
-              f"against {1e3 * wall / 1000:.1f} at 1,000); peak memory {rss:.0f} MB")
+        # Linear in replicates: wall = start-up + replicates x marginal cost.
+        marginal = (wall10k - wall) / 9000
+        print(f"python run.py run.replicates=10000: {wall10k:.1f} s; marginal cost {1e3 * marginal:.1f} ms per "
+              f"replicate, start-up and figures {wall - 1000 * marginal:.1f} s; peak memory {rss:.0f} MB")
         start = time.perf_counter()
         subprocess.run([sys.executable, "run.py", "-m", "behavior.loyalty_mean=0.5,0.6,0.7,0.8,0.9,1.0",
                         "behavior.fear_scale=0,0.5,1,1.5", "hydra/launcher=joblib", "run.workers=1", "run.replicates=500",
