@@ -101,9 +101,10 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
 
 
 def _fork_context() -> multiprocessing.context.BaseContext | None:
-    """Workers forked from this process, which has every module imported already. `import mesa` sets
-    the global start method to "spawn" (mesa/batchrunner.py), with which each worker would first
-    import numpy, pandas and Mesa anew: 2-3 s here, as long as a 500-replicate job's work."""
+    """Workers forked from this process, which has every module imported already. In Mesa 3.3,
+    `import mesa` sets the global start method to "spawn" (mesa/batchrunner.py; moved into batch_run
+    by mesa PR #3073), with which each worker would first import numpy, pandas and Mesa anew: about
+    2 s here, half of what a 500-replicate job computes."""
     return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
 
 
