@@ -57,8 +57,10 @@ def run_replicates(
 ) -> list[tuple[list[dict], pd.DataFrame | None]]:
     """Runs from their seeds, in lockstep (sim.model.run_lockstep): for each, a row of outcomes per
     term, and the roll-call table when asked for."""
-    models = [MajilisModel(cfg, rng=np.random.default_rng(seed)) for seed in seeds]
+    models: list[MajilisModel] = []
     try:
+        for seed in seeds:
+            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed)))
         run_lockstep(models)
         results = []
         for replicate, model in zip(replicates, models):
