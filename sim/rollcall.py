@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields
 
 import numpy as np
 
+from .rules import passes
+
 # Vote codes, also the columns of the per-party count table.
 NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
 # Layout of the roll-call vector x (ODD 7.3): x[:6] the policy terms [a, b], then the executive's
@@ -86,7 +88,7 @@ class Sitting:
         proposal = self._draft(i)
         self._party_lines()
         votes = self.cast_votes(i)
-        passed = (votes == YES).sum(axis=1) >= self.thresholds[:, i]
+        passed = passes((votes == YES).sum(axis=1), self.thresholds[:, i])
         self.status_quo_terms = np.where(passed[:, None], proposal, self.status_quo_terms)
         self.stance[:, i], self.passed[:, i] = self.x[:, STANCE], passed
         self.lines[:, i], self.votes[:, i] = self.x[:, LINES:], votes

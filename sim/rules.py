@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import numpy as np
+
 from .config import BILL_KINDS, RulesConfig
 
 
@@ -33,8 +35,9 @@ def blocking_minority(rules: RulesConfig, members: int) -> int:
     return members - thresholds(rules, members)["constitutional"] + 1
 
 
-def passes(yes: int, threshold: int) -> bool:
-    """A bill passes when its yes votes reach the threshold; abstentions and absences count as not yes."""
+def passes(yes: int | np.ndarray, threshold: int | np.ndarray) -> bool | np.ndarray:
+    """A bill passes when its yes votes reach the threshold; abstentions and absences count as not yes.
+    Elementwise on arrays (one bill per house in a Sitting)."""
     return yes >= threshold
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import load, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,8 @@ from sim.config import Config, validate
 from sim.model import MajilisModel, run_lockstep
 from sim.outcomes import roll_call_table, run_outcomes, voteview_matrix
 from sim.rollcall import ABSTAIN, NO, YES
+
+from helpers import load, run
 
 
 def _disciplined_house(cfg: Config, ruling_seats: int, other_seats: int, kind: str) -> Config:
