@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -13,7 +14,7 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError
-from sim.hydra_config import register_schema, to_config
+from sim.hydra_config import register_schema, run_name, to_config
 from sim.job import run_job
 from sim.results import atomic_path
 from sim.sweep import ERROR
@@ -28,8 +29,10 @@ def main(dcfg: DictConfig) -> None:
     except ConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
-    out = Path(HydraConfig.get().runtime.output_dir)
-    if HydraConfig.get().mode != RunMode.MULTIRUN:
+    hydra_cfg = HydraConfig.get()
+    cfg.name = run_name(cfg.name, hydra_cfg.overrides.task)
+    out = Path(hydra_cfg.runtime.output_dir)
+    if hydra_cfg.mode != RunMode.MULTIRUN:
         run_job(cfg, out)
         return
     try:
@@ -40,5 +43,11 @@ def main(dcfg: DictConfig) -> None:
         logging.getLogger("majilis").exception("job failed: %s", out)
 
 
+def _stop(signum: int, frame: object) -> None:
+    # SIGTERM ends the run like Ctrl-C: temporary files are removed and workers stop.
+    raise SystemExit(128 + signum)
+
+
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stop)
     main()

@@ -140,12 +140,14 @@ def main() -> None:
     houses = {size: scaled_house(cfg, size) for size in (98, 450, 2000)}
     models = {size: [MajilisModel(sized, rng=np.random.default_rng(r)) for r in range(max(5, repeats // 4))]
               for size, sized in houses.items()}
-    per_call = {size: median_seconds(lambda r: built[r].run_model(), len(built)) / calls for size, built in models.items()}
+    per_call = {size: median_seconds(lambda r, built=built: built[r].run_model(), len(built)) / calls
+                for size, built in models.items()}
     for model in (m for built in models.values() for m in built):
         model.release()
     for size, sized in houses.items():
-        batches = [[MajilisModel(sized, rng=np.random.default_rng(CHUNK * r + h)) for h in range(CHUNK)] for r in range(3)]
-        together = median_seconds(lambda r: run_lockstep(batches[r]), len(batches)) / CHUNK / calls
+        batches = [[MajilisModel(sized, rng=np.random.default_rng(CHUNK * r + h)) for h in range(CHUNK)]
+                   for r in range(3)]
+        together = median_seconds(lambda r, batches=batches: run_lockstep(batches[r]), len(batches)) / CHUNK / calls
         for model in (m for batch in batches for m in batch):
             model.release()
         print(f"house of {size:>4}: {1e6 * per_call[size]:.1f} us per roll call alone "
@@ -155,8 +157,9 @@ def main() -> None:
     for length in (50, 100, 200, 400):
         longer = baseline(f"agenda.session_length={length}")
         n_calls = length * longer.agenda.sessions_per_term
-        tt = median_seconds(lambda r: term(longer, r), max(5, repeats // 4))
-        print(f"{n_calls:>5} roll calls per term: {1e3 * tt:.1f} ms per term, {1e6 * tt / n_calls:.1f} us per roll call")
+        tt = median_seconds(lambda r, longer=longer: term(longer, r), max(5, repeats // 4))
+        print(f"{n_calls:>5} roll calls per term: {1e3 * tt:.1f} ms per term, "
+              f"{1e6 * tt / n_calls:.1f} us per roll call")
 
     if args.quick:
         return
@@ -170,8 +173,9 @@ def main() -> None:
               f"replicate, start-up and figures {wall - 1000 * marginal:.1f} s; peak memory {rss:.0f} MB")
         start = time.perf_counter()
         subprocess.run([sys.executable, "run.py", "-m", "behavior.loyalty_mean=0.5,0.6,0.7,0.8,0.9,1.0",
-                        "behavior.fear_scale=0,0.5,1,1.5", "hydra/launcher=joblib", "run.workers=1", "run.replicates=500",
-                        "run.progress=false", "run.figures=false", f"hydra.sweep.dir={tmp}/sweep"],
+                        "behavior.fear_scale=0,0.5,1,1.5", "hydra/launcher=joblib", "run.workers=1",
+                        "run.replicates=500", "run.progress=false", "run.figures=false",
+                        f"hydra.sweep.dir={tmp}/sweep"],
                        cwd=ROOT, check=True, capture_output=True)
         print(f"sweep of 24 points x 500 replicates, joblib launcher: {time.perf_counter() - start:.0f} s")
 

@@ -34,7 +34,7 @@ class NaiveVoter(mesa.Agent):
     def vote(self, x: list[float], noise: float) -> None:
         m = self.model
         gain = sum(s * ((q - y) ** 2 - (p - y) ** 2)
-                   for s, y, q, p in zip(self.salience, self.ideal, m.sq_before, m.proposal))
+                   for s, y, q, p in zip(self.salience, self.ideal, m.sq_before, m.proposal, strict=True))
         u = ((1.0 - self.lam) * m.behavior.policy_weight * gain + self.lam * x[LINES + self.party]
              + self.stance_coef * x[STANCE] + self.cline_coef * x[CLINE] + noise[self.seat])
         band = m.behavior.abstain_band

@@ -18,7 +18,7 @@ from study import FIGURES, RESULTS, run_named
 from sim.plots import comparison_figure, draw_hemicycle, house_seats
 from sim.report import comparison_table
 
-NAMES = ["baseline", "convocation_2021", "no_registration_threat", "weak_whip", "independents_coordinate"]
+NAMES = ["baseline", "convocation_2021", "no_registration_threat", "weak_whip"]
 
 
 def main() -> None:
@@ -36,7 +36,7 @@ def main() -> None:
     free = run_named("free_and_fair", args.replicates)
     for ax, (runs_of, title) in zip(axes, [(runs["convocation_2021"], "2021 (CEC; with the Assembly's 9)"),
                                           (runs["baseline"], "2023 (CEC)"),
-                                          (free, "simulated free and fair election (mean seats)")]):
+                                          (free, "simulated free and fair election (mean seats)")], strict=True):
         draw_hemicycle(ax, house_seats(runs_of), title)
     fig.tight_layout()
     fig.savefig(FIGURES / "houses.png", dpi=120, bbox_inches="tight")

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -31,7 +31,7 @@ class Composition:
         """Seats per party, with self-nominated deputies under 'self_nominated'."""
         counts = np.bincount(self.party, minlength=self.independent + 1)
         names = (*self.party_names, "self_nominated")
-        return {name: int(c) for name, c in zip(names, counts)}
+        return {name: int(c) for name, c in zip(names, counts, strict=True)}
 
 
 def seat_composition(

@@ -10,9 +10,10 @@ takes a `Config` instance and knows nothing of Hydra.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
-from typing import Any, Optional
+from typing import Any, get_args, get_origin, get_type_hints
 
 DIMENSIONS = ("russia", "energy", "agriculture")
 BILL_KINDS = ("ordinary", "constitutional", "amendment")
@@ -55,8 +56,8 @@ class IndependentsConfig:
 class MinorConfig:
     """Sweep handles: when set, the value for every non-ruling party and the self-nominated deputies."""
 
-    regime_alignment: Optional[float] = _bounded(None, *UNIT)
-    opposition_intent: Optional[float] = _bounded(None, *UNIT)
+    regime_alignment: float | None = _bounded(None, *UNIT)
+    opposition_intent: float | None = _bounded(None, *UNIT)
 
 
 @dataclass
@@ -91,7 +92,7 @@ class ParliamentConfig:
     district_seats: dict[str, int] = field(default_factory=dict)
     independents: int = _bounded(0, 0, None)
     # When set, every term's house is drawn by a simulated election and the seats above are unused.
-    election: Optional[ElectionConfig] = None
+    election: ElectionConfig | None = None
 
 
 @dataclass
@@ -135,7 +136,6 @@ class AgendaConfig:
     session_length: int = _bounded(100, 1, None)
     sessions_per_term: int = _bounded(5, 1, None)
     terms: int = _bounded(1, 1, None)
-    terms: int = _bounded(1, 1, None)
     two_dimension_prob: float = _bounded(0.3, *UNIT)
     bill_sd: float = _bounded(0.3, 0.0, None)
     drift_sd: float = _bounded(0.15, 0.0, None)
@@ -150,10 +150,16 @@ class RulesConfig:
     amendment: str = "3/4"
 
 
+# The runs table holds one row per replicate and term in memory (about 1 KB a row) and stores seeds as
+# Parquet int64: a million replicates is already over an hour of computing here.
+MAX_REPLICATES = 1_000_000
+MAX_SEED = 2**63 - 1
+
+
 @dataclass
 class RunConfig:
-    replicates: int = _bounded(200, 1, None)
-    seed: int = _bounded(20230319, 0, None)
+    replicates: int = _bounded(200, 1, MAX_REPLICATES)
+    seed: int = _bounded(20230319, 0, MAX_SEED)
     workers: int = _bounded(0, 0, None)
     record_roll_calls: bool = False
     progress: bool = True
@@ -179,24 +185,54 @@ class ConfigError(ValueError):
     """A configuration value outside what the model accepts; the message names key, value and rule."""
 
 
-def _check_ranges(node: Any, path: str, errors: list[str]) -> None:
+def _check_numbers(node: Any, path: str, errors: list[str], bounds: tuple = (None, None)) -> None:
+    """Every number must be finite (a range test with < and > is false for NaN), and within the
+    field's declared range, if any."""
     if isinstance(node, dict):
         for key, value in node.items():
-            _check_ranges(value, f"{path}.{key}", errors)
+            _check_numbers(value, f"{path}.{key}", errors)
         return
-    if not is_dataclass(node):
+    if is_dataclass(node):
+        for f in fields(node):
+            key = f"{path}.{f.name}" if path else f.name
+            _check_numbers(getattr(node, f.name), key, errors, f.metadata.get("range", (None, None)))
         return
-    for f in fields(node):
-        value = getattr(node, f.name)
-        key = f"{path}.{f.name}" if path else f.name
-        lo, hi = f.metadata.get("range", (None, None))
-        for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                if (lo is not None and v < lo) or (hi is not None and v > hi):
-                    allowed = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
-                    errors.append(f"{key} = {value}: must be in {allowed}")
-                    break
-        _check_ranges(value, key, errors)
+    lo, hi = bounds
+    for v in node if isinstance(node, list) else [node]:
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            continue
+        if not math.isfinite(v):
+            errors.append(f"{path} = {node}: must be a finite number")
+            return
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            allowed = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+            errors.append(f"{path} = {node}: must be in {allowed}")
+            return
+
+
+def unknown_keys(node: Any, schema: type, path: str = "") -> list[str]:
+    """Keys of a mapping (a composed config) that `schema`, a dataclass, does not declare; Hydra's
+    `+key=value` adds such keys past the schema, and the dataclass conversion would drop them."""
+    hints = get_type_hints(schema)
+    found = []
+    for key, value in node.items():
+        name = f"{path}.{key}" if path else str(key)
+        if key not in hints:
+            known = ", ".join(f.name for f in fields(schema))
+            found.append(f"{name}: not a configuration key; {path or 'the top level'} has: {known}")
+            continue
+        hint = hints[key]
+        if get_origin(hint) is dict:  # a mapping of named entries (parties): each entry has the schema
+            entry_schema = get_args(hint)[1]
+            if is_dataclass(entry_schema) and hasattr(value, "items"):
+                for item, entry in value.items():
+                    if hasattr(entry, "items"):
+                        found += unknown_keys(entry, entry_schema, f"{name}.{item}")
+            continue
+        nested = next((k for k in (hint, *get_args(hint)) if is_dataclass(k)), None)  # X or Optional[X]
+        if nested is not None and hasattr(value, "items"):
+            found += unknown_keys(value, nested, name)
+    return found
 
 
 def _check_length(value: list, n: int, key: str, errors: list[str]) -> None:
@@ -207,7 +243,7 @@ def _check_length(value: list, n: int, key: str, errors: list[str]) -> None:
 def validate(cfg: Config) -> None:
     """Raise ConfigError listing every bad value; return silently when the config is usable."""
     errors: list[str] = []
-    _check_ranges(cfg, "", errors)
+    _check_numbers(cfg, "", errors)
     names = list(cfg.parties)
     for name, party in cfg.parties.items():
         _check_length(party.platform, len(DIMENSIONS), f"parties.{name}.platform", errors)
@@ -215,7 +251,9 @@ def validate(cfg: Config) -> None:
         if sum(party.salience) <= 0:
             errors.append(f"parties.{name}.salience = {party.salience}: needs a positive entry")
         for rival in party.rivals:
-            if rival not in cfg.parties:
+            if rival == name:
+                errors.append(f"parties.{name}.rivals: '{rival}' is the party itself; list other parties")
+            elif rival not in cfg.parties:
                 errors.append(f"parties.{name}.rivals: '{rival}' is not a party; known: {names}")
     ruling = [n for n, p in cfg.parties.items() if p.ruling]
     if len(ruling) != 1:
@@ -230,9 +268,14 @@ def validate(cfg: Config) -> None:
     election = cfg.parliament.election
     if election is not None:
         _check_election(cfg, election, errors)
-    elif cfg.agenda.terms > 1:
-        errors.append(f"agenda.terms = {cfg.agenda.terms}: more than one term needs parliament.election "
-                      "(a later term's house comes from an election); use parliament=simulated_election")
+    else:
+        if cfg.agenda.terms > 1:
+            errors.append(f"agenda.terms = {cfg.agenda.terms}: more than one term needs parliament.election "
+                          "(a later term's house comes from an election); use parliament=simulated_election")
+        for name in ruling:
+            seats = cfg.parliament.list_seats.get(name, 0) + cfg.parliament.district_seats.get(name, 0)
+            if seats < 1:
+                errors.append(f"parliament: the ruling party '{name}' holds {seats} seats; it must hold at least 1")
     size = house_size(cfg.parliament)
     if size < 1:
         errors.append(f"parliament: the house has {size} seats; it needs at least 1")
@@ -242,6 +285,7 @@ def validate(cfg: Config) -> None:
         _check_length(probs, len(BILL_KINDS), f"agenda.{kinds}", errors)
         if abs(sum(probs) - 1.0) > 1e-9:
             errors.append(f"agenda.{kinds} = {probs}: probabilities of {BILL_KINDS} must sum to 1")
+    shares = []
     for kind in BILL_KINDS:
         text = getattr(cfg.rules, kind)
         try:
@@ -251,6 +295,13 @@ def validate(cfg: Config) -> None:
             continue
         if not 0 < frac < 1:
             errors.append(f"rules.{kind} = {text!r}: must lie strictly between 0 and 1")
+        shares.append(frac)
+    # "More than" an ordinary share and "at least" the qualified ones: ordinary < constitutional keeps
+    # the constitutional threshold at or above the ordinary one in a house of any size.
+    if len(shares) == len(BILL_KINDS) and not shares[0] < shares[1] <= shares[2]:
+        r = cfg.rules
+        errors.append(f"rules: ordinary {r.ordinary!r} < constitutional {r.constitutional!r} <= amendment "
+                      f"{r.amendment!r} must hold (a qualified majority is never below the ordinary one)")
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -67,7 +67,7 @@ def registration_denied(
     threat are registered (seed), the more oppositional the less likely."""
     denied = set()
     draws = rng.random(len(cfg.contestants))
-    for name, draw in zip(cfg.contestants, draws):
+    for name, draw in zip(cfg.contestants, draws, strict=True):
         party = config.parties[name]
         if party.ruling:
             continue
@@ -80,7 +80,9 @@ def registration_denied(
     return denied
 
 
-def simulate_election(config: Config, rng: np.random.Generator, threat: Mapping[str, float] | None = None) -> ElectionResult:
+def simulate_election(
+    config: Config, rng: np.random.Generator, threat: Mapping[str, float] | None = None
+) -> ElectionResult:
     """One mixed election: registration, list votes around the configured support, the counting
     manipulation, the list-seat rule, then the single-member districts."""
     cfg = config.parliament.election
@@ -100,7 +102,7 @@ def simulate_election(config: Config, rng: np.random.Generator, threat: Mapping[
     moved[ruling_at] = 0
     counted = counted - moved
     counted[ruling_at] += moved.sum()
-    votes = {n: 0 for n in registered} | dict(zip(on_ballot, counted.tolist()))
+    votes = {n: 0 for n in registered} | dict(zip(on_ballot, counted.tolist(), strict=True))
     against_all = votes.pop(AGAINST_ALL)
     list_seats = allocate_list_seats(votes, cfg.list_seats, cfg.threshold, against_all)
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from hydra.core.config_store import ConfigStore
-from omegaconf import DictConfig, OmegaConf
+import copy
 
-from .config import Config, apply_minor, validate
+from hydra.core.config_store import ConfigStore
+from omegaconf import DictConfig, OmegaConf, open_dict, read_write
+
+from .config import Config, ConfigError, apply_minor, unknown_keys, validate
 
 
 def register_schema() -> None:
@@ -14,7 +16,28 @@ def register_schema() -> None:
 
 
 def to_config(dcfg: DictConfig) -> Config:
-    """The composed config as checked dataclasses; raises ConfigError before any work starts."""
-    cfg = OmegaConf.to_object(dcfg)
+    """The composed config as checked dataclasses; raises ConfigError before any work starts.
+    A composed config may still carry Hydra's own `hydra` node (a sweep's jobs): it is not ours."""
+    task = dcfg
+    if "hydra" in dcfg:
+        task = copy.deepcopy(dcfg)
+        with read_write(task), open_dict(task):
+            del task["hydra"]
+    unknown = unknown_keys(task, Config)
+    if unknown:
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(unknown))
+    cfg = OmegaConf.to_object(task)
     validate(cfg)
     return apply_minor(cfg)
+
+
+def run_name(name: str, overrides: list[str]) -> str:
+    """The experiment's name followed by the command-line overrides that change the model (not those
+    that choose the experiment, the sweep, the run's size or where it goes), so that a changed run is
+    never shown as the experiment it started from."""
+    changes = []
+    for override in overrides:
+        key = override.partition("=")[0].lstrip("+~")
+        if key not in ("experiment", "sweep", "name") and not key.startswith(("run.", "hydra.", "hydra/")):
+            changes.append(override.lstrip("+~"))
+    return " ".join([name, *changes])

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import logging
 from dataclasses import asdict
+from importlib.metadata import version
 from pathlib import Path
 
 import pandas as pd
@@ -18,29 +20,53 @@ from .summary import summary_text
 
 log = logging.getLogger(__name__)
 DONE = "done.json"
-# The modules whose code decides a run's numbers (not how they are written or drawn).
-MODEL_SOURCES = ("config", "composition", "agents", "agenda", "coalition", "rules", "model",
-                 "outcomes", "runner")
+PACKAGE = Path(__file__).parent
+# Settings that change how a job runs or is shown, never its numbers.
+PRESENTATION = ("workers", "progress", "figures")
+# Libraries whose versions can change the numbers: the generator and array maths, and the agents.
+LIBRARIES = ("numpy", "mesa", "majilis-sim")
+
+
+def model_sources(entry: str = "runner") -> list[Path]:
+    """The package's modules that `entry` imports, directly or through each other: the code that
+    computes a job's numbers. Read from the import statements, so a new module is never missed."""
+    found: set[str] = set()
+    todo = [entry]
+    while todo:
+        module = todo.pop()
+        if module in found:
+            continue
+        found.add(module)
+        for node in ast.walk(ast.parse((PACKAGE / f"{module}.py").read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:  # from .x import y / from . import x
+                names = [node.module] if node.module else [alias.name for alias in node.names]
+                todo += [name for name in names if (PACKAGE / f"{name}.py").exists()]
+    return sorted(PACKAGE / f"{module}.py" for module in found)
 
 
 def fingerprint(cfg: Config) -> str:
-    """Hash of everything that determines the results: the config (less workers, progress and
-    figures, which do not change them) and the source of the modules that compute them."""
+    """Hash of everything that determines the results: the config (less its presentation), the
+    source of every module that computes them, and the versions of the libraries they rest on."""
     digest = hashlib.sha256()
     settings = asdict(cfg)
-    settings["run"] = {k: v for k, v in settings["run"].items() if k not in ("workers", "progress", "figures")}
+    settings["run"] = {k: v for k, v in settings["run"].items() if k not in PRESENTATION}
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    for module in MODEL_SOURCES:
-        digest.update((Path(__file__).with_name(f"{module}.py")).read_bytes())
+    for path in model_sources():
+        digest.update(path.name.encode() + path.read_bytes())
+    digest.update(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
     return digest.hexdigest()
 
 
 def is_complete(out: Path, expected: str) -> bool:
-    """Whether `out` holds finished results with this fingerprint (config and code)."""
+    """Whether `out` holds finished results with this fingerprint (config, code and libraries).
+    A damaged or empty marker means not complete: the job is computed again."""
     marker = out / DONE
     if not (marker.exists() and (out / "runs.parquet").exists()):
         return False
-    return json.loads(marker.read_text()).get("fingerprint") == expected
+    try:
+        return json.loads(marker.read_text()).get("fingerprint") == expected
+    except (ValueError, AttributeError):
+        return False
 
 
 def run_job(cfg: Config, out: Path) -> pd.DataFrame:
@@ -50,8 +76,18 @@ def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     expected = fingerprint(cfg)
     if is_complete(out, expected):
         log.info("%s: complete results for this config found, skipping", out)
-        return pd.read_parquet(out / "runs.parquet")
-    (out / DONE).unlink(missing_ok=True)
+        runs = pd.read_parquet(out / "runs.parquet")
+    else:
+        (out / DONE).unlink(missing_ok=True)
+        runs = _compute(cfg, out)
+        with atomic_path(out / DONE) as tmp:
+            tmp.write_text(json.dumps({"fingerprint": expected, "replicates": cfg.run.replicates}))
+    print(summary_text(runs))
+    print(f"results in {out}/: {', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))}")
+    return runs
+
+
+def _compute(cfg: Config, out: Path) -> pd.DataFrame:
     if cfg.run.record_roll_calls:
         with parquet_stream(out / "roll_calls.parquet") as append:
             runs = run_experiment(cfg, on_roll_calls=append)
@@ -62,7 +98,4 @@ def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     write_table(summarize(runs, outcomes), out / "summary.csv")
     if cfg.run.figures:
         experiment_figures(runs, out)
-    with atomic_path(out / DONE) as tmp:
-        tmp.write_text(json.dumps({"fingerprint": expected, "replicates": len(runs)}))
-    print(summary_text(runs))
     return runs

@@ -9,7 +9,7 @@ from . import coalition
 from .agenda import GOVERNMENT, draw_session
 from .agents import Deputy, Executive, Party
 from .composition import Composition, compose
-from .config import DIMENSIONS, Config
+from .config import DIMENSIONS, Config, validate
 from .elections import ElectionResult, simulate_election
 from .rollcall import CLINE, LINES, NO, STANCE, VACANT, YES, Chamber, Sitting
 from .rules import blocking_minority, threshold_array
@@ -29,6 +29,7 @@ class MajilisModel(mesa.Model):
         rng: np.random.Generator | int | None = None,
         composition: Composition | None = None,
     ) -> None:
+        validate(cfg)
         super().__init__(rng=rng)
         self.cfg = cfg
         # The house of the first term: given, drawn by an election, or the configured seats.
@@ -125,15 +126,20 @@ class MajilisModel(mesa.Model):
         self.coalition_gain = np.zeros(2 * n_dim)
         self.coalition_intent = 0.0
         self.session = 0
+        # Roll calls held so far. Mesa's own `steps` counts step() calls, which lockstep runs bypass.
+        self.held = 0
         # Per term: expulsions and defections as they happen, fear and vacancies at its end.
         self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
         self.record = _Record(self.roll_calls, rows, n)
 
     def release(self) -> None:
-        """Let the model be garbage collected: Mesa 3.3 counts agent ids in a class-level dict keyed
-        by model, which keeps every model (and its arrays) alive for the life of the process;
-        10,000 replicates would then need ~5 GB."""
-        mesa.Agent._ids.pop(self, None)
+        """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
+        dict keyed by model (`Agent._ids`), which keeps every model (and its arrays) alive for the
+        life of the process: 10,000 replicates would then need ~5 GB. Later Mesas count ids on the
+        model and have no such dict, so there is nothing to do."""
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
 
     @property
     def expulsions(self) -> int:
@@ -149,10 +155,11 @@ class MajilisModel(mesa.Model):
 
     def step(self) -> None:
         """One roll call: the next bill of the session, party lines, votes, tally (sim.rollcall)."""
-        i = (self.steps - 1) % self.session_length
+        i = self.held % self.session_length
         if i == 0:
             self.sitting = self.open_session()
         self.sitting.roll_call(i)
+        self.held += 1
         if i == self.session_length - 1:
             self.close_session(self.sitting, 0)
 
@@ -208,7 +215,7 @@ class MajilisModel(mesa.Model):
         if self.session % self.cfg.agenda.sessions_per_term == 0:
             self._close_term()
         # Mesa's run_model() steps while running: stop after the last roll call of the last term.
-        self.running = self.steps < self.roll_calls
+        self.running = self.held < self.roll_calls
 
     def _close_term(self) -> None:
         """Record the term's end; if another term follows, elect and seat its house. Parties under a
@@ -216,7 +223,7 @@ class MajilisModel(mesa.Model):
         seated = self.seated
         self.term_stats[-1].update(mean_fear=float(self.fear[seated].mean()) if seated.any() else float("nan"),
                                    vacancies=int((~seated).sum()))
-        if self.steps >= self.roll_calls:
+        if self.held >= self.roll_calls:
             return
         threat = {p.name: float(self.threat[i]) for i, p in enumerate(self.parties)}
         self.elections.append(simulate_election(self.cfg, self.rng, threat))
@@ -226,7 +233,7 @@ class MajilisModel(mesa.Model):
         comp = self.elections[-1].composition
         self.party_of, self.district = comp.party.copy(), comp.district.copy()
         self.occupant = [None] * self.members
-        for party, configured in zip(self.parties, self.cfg.parties.values()):
+        for party, configured in zip(self.parties, self.cfg.parties.values(), strict=True):
             party.reserve = configured.reserve
         self._seat_new_deputies(np.arange(self.members))
         self.term_stats.append({"expulsions": 0, "defections": 0, "seats": comp.seats()})
@@ -359,7 +366,7 @@ def run_lockstep(models: list[MajilisModel]) -> None:
         sitting = Sitting.stack([model.open_session() for model in models])
         sitting.run()
         for house, model in enumerate(models):
-            model.steps += model.session_length  # Mesa's step counter, as if stepped roll call by roll call
+            model.held += model.session_length
             model.close_session(sitting, house)
 
 

@@ -31,7 +31,7 @@ def run_outcomes(model: MajilisModel) -> list[dict[str, float]]:
 
 def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
     r, stats = model.record, model.term_stats[term]
-    span = slice(term * model.term_length, min((term + 1) * model.term_length, model.steps))
+    span = slice(term * model.term_length, min((term + 1) * model.term_length, model.held))
     gov = r.proposer[span] == GOVERNMENT
     passed = r.passed[span]
     ruling_line = r.lines[span, model.ruling]
@@ -75,7 +75,7 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
 def roll_call_table(model: MajilisModel) -> pd.DataFrame:
     """One row per roll call: bill, proposer, kind, votes per party, result, stance, coalition seats."""
     r = model.record
-    done = model.steps
+    done = model.held
     names = [p.name for p in model.parties] + ["self_nominated"]
     proposer = np.array(["government", *names])[r.proposer[:done] + 1]
     table = {
@@ -101,7 +101,7 @@ def voteview_matrix(model: MajilisModel) -> pd.DataFrame:
     """Deputy-by-roll-call cast codes (1 yea, 6 nay, 9 abstain or absent, 0 not in office), one row
     per deputy who ever sat."""
     r = model.record
-    done = model.steps
+    done = model.held
     length = model.cfg.agenda.session_length
     codes = np.choose(r.votes[:done], [NAY, ABSTAIN_OR_ABSENT, YEA, ABSTAIN_OR_ABSENT]).astype(np.int8)
     rows: dict[int, np.ndarray] = {}

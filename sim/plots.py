@@ -8,14 +8,14 @@ import matplotlib
 
 matplotlib.use("Agg")  # files only; no display is assumed
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 from parliamentarch import get_seats_centers  # noqa: E402
 
 from .elections import allocate_list_seats  # noqa: E402
-from .results import atomic_path, wilson  # noqa: E402
+from .measures import SHARES, share, size_text  # noqa: E402
+from .results import atomic_path  # noqa: E402
 
 # (column, title, whether its values are whole numbers)
 DISTRIBUTIONS = [
@@ -25,12 +25,6 @@ DISTRIBUTIONS = [
     ("deputy_share_of_laws", "deputy-initiated share of laws", False),
     ("defections", "votes against the party line per term", False),
     ("mean_fear", "mean registration fear at term end", False),
-]
-PROBABILITIES = [
-    ("coalition_formed", "coalition\nformed"),
-    ("coalition_blocking", "reached blocking\nminority"),
-    ("coalition_majority", "reached\nmajority"),
-    ("ruling_party_defeated", "ruling party\ndefeated once"),
 ]
 # Heatmap panels of a two-parameter sweep: (column, title, probability or mean).
 SWEEP_PANELS = [
@@ -67,7 +61,8 @@ def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool) -
     values = values.dropna()
     low, high, mean = values.quantile(0.05), values.quantile(0.95), values.mean()
     if discrete:
-        bins = np.arange(values.min() - 0.5, values.max() + 1.5, max(1, int(np.ceil((values.max() - values.min() + 1) / 40))))
+        width = max(1, int(np.ceil((values.max() - values.min() + 1) / 40)))
+        bins = np.arange(values.min() - 0.5, values.max() + 1.5, width)
     else:
         bins = 30 if values.nunique() > 1 else 1
     ax.hist(values, bins=bins, color=MAIN_COLOUR, alpha=0.75, edgecolor="white")
@@ -117,9 +112,9 @@ def house_seats(runs: pd.DataFrame) -> dict[str, int]:
 
 def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     """Outcome distributions across replicates, and coalition seats over the term."""
-    name, n = runs["name"].iloc[0], len(runs)
+    name, size = runs["name"].iloc[0], size_text(runs)
     fig, axes = plt.subplots(2, 3, figsize=(13, 7))
-    for ax, (column, title, discrete) in zip(axes.flat, DISTRIBUTIONS):
+    for ax, (column, title, discrete) in zip(axes.flat, DISTRIBUTIONS, strict=True):
         _distribution(ax, runs[column], title, discrete)
         if column == "coalition_max_seats":
             _thresholds(ax, runs)
@@ -128,7 +123,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
                 ax.text(0.5, 0.5, "no coalition formed\nin any replicate", transform=ax.transAxes,
                         ha="center", va="center", fontsize=11)
         ax.legend(fontsize=7, loc="upper right")
-    fig.suptitle(f"{name}: outcome distributions over {n} replicates (one term each)", fontsize=12)
+    fig.suptitle(f"{name}: outcome distributions over {size}", fontsize=12)
     fig.tight_layout()
     paths = [_save(fig, out / "outcomes.png")]
 
@@ -145,13 +140,14 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     ax.set_xticks(x)
     ax.set_xlabel("session of the term")
     ax.set_ylabel("coalition seats")
-    ax.set_title(f"{name}: opposition coalition seats over the term ({n} replicates)", fontsize=11)
+    ax.set_title(f"{name}: opposition coalition seats over the term ({size})", fontsize=11)
     ax.legend(fontsize=8, loc="upper left")
     paths.append(_save(fig, out / "coalition_over_term.png"))
 
     fig, ax = plt.subplots(figsize=(7, 4.6))
     elected = "enp_seats" in runs.columns
-    draw_hemicycle(ax, house_seats(runs), f"{name}: the house" + (" (mean seats over elected houses)" if elected else ""))
+    title = f"{name}: the house" + (" (mean seats over elected houses)" if elected else "")
+    draw_hemicycle(ax, house_seats(runs), title)
     paths.append(_save(fig, out / "house.png"))
     return paths
 
@@ -166,23 +162,21 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
 
     ax = axes[0]
     width = 0.8 / len(names)
-    for i, (group, colour) in enumerate(zip(groups, colours)):
-        for j, (column, _) in enumerate(PROBABILITIES):
-            k, n = int(group[column].sum()), len(group)
-            low, high = wilson(k, n)
-            p = k / n
+    for i, (group, colour) in enumerate(zip(groups, colours, strict=True)):
+        for j, measure in enumerate(SHARES):
+            p, low, high = share(group, measure.column)
             ax.bar(j + (i - (len(names) - 1) / 2) * width, p, width, color=colour,
                    yerr=[[p - low], [high - p]], capsize=2, label=names[i] if j == 0 else None)
-    ax.set_xticks(range(len(PROBABILITIES)), [label for _, label in PROBABILITIES], fontsize=8)
+    ax.set_xticks(range(len(SHARES)), [m.short for m in SHARES], fontsize=8)
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("share of replicates (95 % Wilson interval)")
+    ax.set_ylabel("share of runs (95 % interval on replicates)")
     ax.legend(fontsize=8)
 
     for ax, (column, heading) in zip(axes[1:], [("coalition_max_seats", "largest coalition (seats)"),
                                               ("gov_defeats", "government defeats per term"),
-                                              ("expulsions", "expulsions per term")]):
+                                              ("expulsions", "expulsions per term")], strict=True):
         parts = ax.violinplot([g[column].to_numpy(dtype=float) for g in groups], showextrema=False)
-        for body, colour in zip(parts["bodies"], colours):
+        for body, colour in zip(parts["bodies"], colours, strict=True):
             body.set_facecolor(colour)
             body.set_alpha(0.6)
         ax.plot(range(1, len(names) + 1), [g[column].mean() for g in groups], "kD", markersize=4, label="mean")
@@ -209,7 +203,7 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
     if len(params) >= 2:
         second = params[1]
         fig, axes = plt.subplots(2, 2, figsize=(12, 9))
-        for ax, (column, title, scale) in zip(axes.flat, SWEEP_PANELS):
+        for ax, (column, title, scale) in zip(axes.flat, SWEEP_PANELS, strict=True):
             table = sweep.pivot_table(index=second, columns=first, values=column, aggfunc="mean")
             top = 1.0 if scale == "probability" else max(float(np.nanmax(table.to_numpy())), 1e-9)
             image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis", vmin=0, vmax=top, aspect="auto")
@@ -228,14 +222,13 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
         paths.append(_save(fig, out / "sweep_heatmap.png"))
     else:
         fig, (ax, right) = plt.subplots(1, 2, figsize=(13, 4.5))
-        for column, label in (PROBABILITIES[0], PROBABILITIES[1], PROBABILITIES[3]):
-            grouped = sweep.groupby(first)[column].agg(["sum", "count"])
-            p = grouped["sum"] / grouped["count"]
-            low, high = zip(*(wilson(int(k), int(n)) for k, n in grouped.to_numpy()))
-            ax.plot(grouped.index, p, "o-", label=label.replace("\n", " "))
-            ax.fill_between(grouped.index, low, high, alpha=0.2)
+        for measure in (SHARES[0], SHARES[1], SHARES[3]):
+            values = sorted(sweep[first].unique())
+            p, low, high = zip(*(share(sweep[sweep[first] == v], measure.column) for v in values), strict=True)
+            ax.plot(values, p, "o-", label=measure.label)
+            ax.fill_between(values, low, high, alpha=0.2)
         ax.set_xlabel(first)
-        ax.set_ylabel("share of replicates (95 % interval)")
+        ax.set_ylabel("share of runs (95 % interval on replicates)")
         ax.set_ylim(-0.02, 1.02)
         ax.legend(fontsize=8)
         for column, label in (("gov_defeats", "government defeats"), ("expulsions", "expulsions")):
@@ -252,7 +245,7 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
     rows = int(np.ceil(len(values) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.8 * rows), sharex=True, sharey=True, squeeze=False)
     top = int(sweep["coalition_max_seats"].max())
-    for ax, value in zip(axes.flat, values):
+    for ax, value in zip(axes.flat, values, strict=False):
         seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
         ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
         _thresholds(ax, sweep)

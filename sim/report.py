@@ -14,19 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from .measures import SHARES, share
 from .plots import comparison_figure, experiment_figures
-from .results import wilson
 from .sweep import finish_sweep, job_dirs
 
 
 def comparison_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per experiment: coalition probabilities with 95 % intervals, and mean government defeats."""
+    """Per experiment: coalition probabilities with 95 % intervals (on replicates), and mean
+    government defeats."""
     rows = []
     for name, group in runs.groupby("name", sort=False):
-        row = {"experiment": name, "replicates": len(group)}
-        for column in ("coalition_formed", "coalition_blocking", "coalition_majority", "ruling_party_defeated"):
-            low, high = wilson(int(group[column].sum()), len(group))
-            row[column] = f"{group[column].mean():.3f} [{low:.3f}, {high:.3f}]"
+        row = {"experiment": name, "replicates": group["replicate"].nunique(), "terms": group["term"].nunique()}
+        for measure in SHARES:
+            p, low, high = share(group, measure.column)
+            row[measure.column] = f"{p:.3f} [{low:.3f}, {high:.3f}]"
         row["gov_defeats"] = f"{group['gov_defeats'].mean():.2f}"
         row["coalition_max_seats"] = f"{group['coalition_max_seats'].mean():.1f}"
         rows.append(row)

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from .measures import SHARE_COLUMNS, share
+
 _UMASK = os.umask(0)
 os.umask(_UMASK)
-# Outcomes that are 0/1 per replicate: summarised as a probability with a 95 % interval.
-BINARY = ("ruling_party_defeated", "coalition_formed", "coalition_blocking", "coalition_majority")
 
 
 @contextmanager
@@ -64,18 +64,9 @@ def parquet_stream(path: Path) -> Iterator[Callable[[pd.DataFrame], None]]:
                 writer.close()
 
 
-def wilson(successes: int, n: int, z: float = 1.96) -> tuple[float, float]:
-    """Wilson score interval for a binomial proportion (good near 0 and 1, where Wald fails)."""
-    if n == 0:
-        return float("nan"), float("nan")
-    p = successes / n
-    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
 def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
-    """Per outcome: mean, std, 5/50/95 % quantiles; for 0/1 outcomes also a 95 % Wilson interval."""
+    """Per outcome: mean, std, 5/50/95 % quantiles; for 0/1 outcomes also a 95 % Wilson interval
+    (on replicates: sim.measures)."""
     rows = []
     for name in outcomes:
         values = runs[name].dropna().astype(float)
@@ -84,7 +75,7 @@ def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
             "q05": values.quantile(0.05), "q50": values.median(), "q95": values.quantile(0.95),
             "ci95_low": np.nan, "ci95_high": np.nan,
         }
-        if name in BINARY:
-            row["ci95_low"], row["ci95_high"] = wilson(int(values.sum()), len(values))
+        if name in SHARE_COLUMNS:
+            _, row["ci95_low"], row["ci95_high"] = share(runs, name)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import asdict
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from .config import Config
+from .lifeline import exit_with
 from .model import MajilisModel, run_lockstep
 from .outcomes import roll_call_table, run_outcomes
 
@@ -23,10 +25,11 @@ from .outcomes import roll_call_table, run_outcomes
 CHUNK = 50
 
 
-def replicate_seeds(root: int, replicates: int) -> list[np.random.SeedSequence]:
-    """Replicate r always draws from child r of the root SeedSequence, whatever else the job holds,
-    so every sweep point sees the same shocks (common random numbers)."""
-    return np.random.SeedSequence(root).spawn(replicates)
+def replicate_seed(root: int, replicate: int) -> np.random.SeedSequence:
+    """Child `replicate` of the root SeedSequence (what `SeedSequence(root).spawn(n)[replicate]` gives,
+    made alone so that memory does not grow with the replicate count). Replicate r draws the same
+    shocks whatever else the job holds, so every sweep point sees them (common random numbers)."""
+    return np.random.SeedSequence(root, spawn_key=(replicate,))
 
 
 def config_columns(cfg: Config) -> dict[str, Any]:
@@ -52,18 +55,16 @@ def config_columns(cfg: Config) -> dict[str, Any]:
     return flat
 
 
-def run_replicates(
-    cfg: Config, replicates: list[int], seeds: list[np.random.SeedSequence],
-) -> list[tuple[list[dict], pd.DataFrame | None]]:
-    """Runs from their seeds, in lockstep (sim.model.run_lockstep): for each, a row of outcomes per
-    term, and the roll-call table when asked for."""
+def run_replicates(cfg: Config, replicates: range) -> list[tuple[list[dict], pd.DataFrame | None]]:
+    """Runs of these replicates, in lockstep (sim.model.run_lockstep): for each, a row of outcomes
+    per term, and the roll-call table when asked for."""
     models: list[MajilisModel] = []
     try:
-        for seed in seeds:
-            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed)))
+        for replicate in replicates:
+            models.append(MajilisModel(cfg, rng=np.random.default_rng(replicate_seed(cfg.run.seed, replicate))))
         run_lockstep(models)
         results = []
-        for replicate, model in zip(replicates, models):
+        for replicate, model in zip(replicates, models, strict=True):
             rows = [{"replicate": replicate, **row} for row in run_outcomes(model)]
             calls = None
             if cfg.run.record_roll_calls:
@@ -81,33 +82,48 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
 
     With several workers (run.workers, 0 for every core) chunks of replicates run in worker
     processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
-    seeds = replicate_seeds(cfg.run.seed, cfg.run.replicates)
+    total = cfg.run.replicates
     workers = cfg.run.workers or os.cpu_count() or 1
     show = cfg.run.progress if progress is None else progress
-    starts = range(0, len(seeds), CHUNK)
-    replicates = [list(range(s, min(s + CHUNK, len(seeds)))) for s in starts]
-    chunk_seeds = [seeds[s:s + CHUNK] for s in starts]
+    chunks = [range(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
     with ExitStack() as stack:
-        if workers == 1 or len(starts) == 1:  # a pool costs more than it saves on one chunk
-            chunks = map(run_replicates, [cfg] * len(starts), replicates, chunk_seeds)
+        if workers == 1 or len(chunks) == 1:  # a pool costs more than it saves on one chunk
+            results = map(run_replicates, [cfg] * len(chunks), chunks)
         else:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=_fork_context()))
-            # Submits every chunk, so the workers are forked now, before the progress bar's thread starts.
-            chunks = pool.map(run_replicates, [cfg] * len(starts), replicates, chunk_seeds)
+            pool = stack.enter_context(_pool(min(workers, len(chunks))))
+            results = pool.map(run_replicates, [cfg] * len(chunks), chunks)
         # disable=None lets tqdm stay quiet when stderr is not a terminal.
         bar = stack.enter_context(
-            tqdm(total=len(seeds), desc=f"{cfg.name}: replicates", unit="rep", disable=None if show else True))
-        for chunk in chunks:
+            tqdm(total=total, desc=f"{cfg.name}: replicates", unit="rep", disable=None if show else True))
+        for chunk in results:
             yield from chunk
             bar.update(len(chunk))
 
 
-def _fork_context() -> multiprocessing.context.BaseContext | None:
-    """Workers forked from this process, which has every module imported already. In Mesa 3.3,
-    `import mesa` sets the global start method to "spawn" (mesa/batchrunner.py; moved into batch_run
-    by mesa PR #3073), with which each worker would first import numpy, pandas and Mesa anew: about
-    2 s here, half of what a 500-replicate job computes."""
-    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+@contextmanager
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """Worker processes that end with this one (sim.lifeline), and that stop taking work at once
+    when the run is interrupted rather than finishing every chunk already queued."""
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
+                               initializer=exit_with, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
+
+
+def _worker_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server that has imported the model once, where the platform has
+    one. Forking this process itself is unsafe once it runs threads (tqdm's monitor, pyarrow's pool:
+    Python 3.12 warns of deadlocks), and spawning imports numpy, pandas and Mesa anew in every
+    worker, about 2 s each here. The server starts once per process and serves every later pool."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    return context
 
 
 def run_experiment(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -14,19 +15,32 @@ from .results import write_table
 
 log = logging.getLogger(__name__)
 ERROR = "error.txt"
+# Written into the sweep directory by the sweeper: the overrides of every job of the last sweep there.
+MANIFEST = "jobs.json"
+
+
+def _overrides(job: Path) -> list[str]:
+    return [str(o) for o in OmegaConf.load(job / ".hydra" / "overrides.yaml")]
 
 
 def job_dirs(sweep_dir: Path) -> list[Path]:
-    """The job directories Hydra made under a sweep directory (each has a .hydra folder)."""
-    return sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
+    """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
+    manifest lists, never leftovers of an earlier sweep there with other settings. (A directory
+    from before manifests existed: every job directory Hydra made, each with a .hydra folder.)"""
+    found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
+    manifest = Path(sweep_dir) / MANIFEST
+    if not manifest.exists():
+        return found
+    listed = {tuple(job) for job in json.loads(manifest.read_text())}
+    return [job for job in found if tuple(_overrides(job)) in listed]
 
 
 def swept_parameters(jobs: list[Path]) -> list[str]:
     """The override keys whose values differ between jobs, in the order the first job lists them."""
     values: dict[str, set[str]] = {}
     for job in jobs:
-        for override in OmegaConf.load(job / ".hydra" / "overrides.yaml"):
-            key, _, value = str(override).partition("=")
+        for override in _overrides(job):
+            key, _, value = override.partition("=")
             values.setdefault(key.lstrip("+~"), set()).add(value)
     return [key for key, seen in values.items() if len(seen) > 1]
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ CONFIGS = str(ROOT / "configs")
 register_schema()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _composed(overrides: tuple[str, ...]) -> Config:
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         return to_config(compose(config_name="config", overrides=list(overrides)))

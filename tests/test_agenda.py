@@ -5,10 +5,9 @@ from __future__ import annotations
 from statistics import NormalDist
 
 import numpy as np
+from helpers import load
 
 from sim.agenda import draw_session, normal_quantiles
-
-from helpers import load
 
 
 def test_the_quantile_table_is_the_standard_normal_at_probability_midpoints():

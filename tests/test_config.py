@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from helpers import load
+from helpers import ROOT, load
 from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ConfigKeyError, ValidationError
 
-from sim.config import ConfigError, house_size, validate
+from sim.config import Config, ConfigError, house_size, validate
+from sim.model import MajilisModel
 
 
 def _error(cfg) -> str:
@@ -28,18 +29,43 @@ def test_the_default_configs_are_valid_and_seat_98():
         (lambda c: setattr(c.executive, "agenda_share", -0.1), "executive.agenda_share = -0.1: must be in [0.0, 1.0]"),
         (lambda c: setattr(c.parties["qhp"], "platform", [0.5, 1.4, 0.0]),
          "parties.qhp.platform = [0.5, 1.4, 0.0]: must be in [-1.0, 1.0]"),
-        (lambda c: setattr(c.parties["qhp"], "platform", [0.5, 0.4]), "parties.qhp.platform = [0.5, 0.4]: must have 3 entries"),
-        (lambda c: setattr(c.run, "replicates", 0), "run.replicates = 0: must be in [1, inf]"),
-        (lambda c: c.parliament.list_seats.update(nur_otan=3), "parliament.list_seats.nur_otan: 'nur_otan' is not a party"),
+        (lambda c: setattr(c.parties["qhp"], "platform", [0.5, 0.4]),
+         "parties.qhp.platform = [0.5, 0.4]: must have 3 entries"),
+        (lambda c: setattr(c.run, "replicates", 0), "run.replicates = 0: must be in [1, 1000000]"),
+        (lambda c: setattr(c.run, "replicates", 10**10), "run.replicates = 10000000000: must be in [1, 1000000]"),
+        (lambda c: setattr(c.run, "seed", 10**23), f"run.seed = {10**23}: must be in [0, {2**63 - 1}]"),
+        (lambda c: setattr(c.behavior, "loyalty_mean", float("nan")),
+         "behavior.loyalty_mean = nan: must be a finite number"),
+        (lambda c: setattr(c.behavior, "fear_scale", float("inf")),
+         "behavior.fear_scale = inf: must be a finite number"),
+        (lambda c: setattr(c.minor, "opposition_intent", float("nan")),
+         "minor.opposition_intent = nan: must be a finite"),
+        (lambda c: setattr(c.executive, "agenda_share", float("nan")),
+         "executive.agenda_share = nan: must be a finite"),
+        (lambda c: setattr(c.executive, "ideal", [0.0, float("-inf"), 0.5]),
+         "executive.ideal = [0.0, -inf, 0.5]: must be a finite"),
+        (lambda c: setattr(c.parties["qhp"], "rivals", ["qhp"]), "parties.qhp.rivals: 'qhp' is the party itself"),
+        (lambda c: c.parliament.list_seats.update(amanat=0) or c.parliament.district_seats.update(amanat=0),
+         "the ruling party 'amanat' holds 0 seats; it must hold at least 1"),
+        (lambda c: setattr(c.rules, "constitutional", "1/3"),
+         "rules: ordinary '1/2' < constitutional '1/3' <= amendment"),
+        (lambda c: setattr(c.rules, "amendment", "3/5"),
+         "rules: ordinary '1/2' < constitutional '2/3' <= amendment '3/5'"),
+        (lambda c: c.parliament.list_seats.update(nur_otan=3),
+         "parliament.list_seats.nur_otan: 'nur_otan' is not a party"),
         (lambda c: c.parliament.list_seats.update(auyl=-2), "parliament.list_seats.auyl = -2: must be >= 0"),
-        (lambda c: setattr(c.parties["auyl"], "ruling", True), "exactly one party must be ruling, found ['amanat', 'auyl']"),
+        (lambda c: setattr(c.parties["auyl"], "ruling", True),
+         "exactly one party must be ruling, found ['amanat', 'auyl']"),
         (lambda c: setattr(c.parties["auyl"], "rivals", ["baitak", "kazakh_greens"]),
          "parties.auyl.rivals: 'kazakh_greens' is not a party"),
         (lambda c: setattr(c.agenda, "government_kinds", [0.5, 0.3, 0.3]),
-         "agenda.government_kinds = [0.5, 0.3, 0.3]: probabilities of ('ordinary', 'constitutional', 'amendment') must sum to 1"),
-        (lambda c: setattr(c.rules, "constitutional", "two thirds"), "rules.constitutional = 'two thirds': must be a fraction"),
+         "agenda.government_kinds = [0.5, 0.3, 0.3]: probabilities of ('ordinary', 'constitutional', 'amendment') "
+         "must sum to 1"),
+        (lambda c: setattr(c.rules, "constitutional", "two thirds"),
+         "rules.constitutional = 'two thirds': must be a fraction"),
         (lambda c: setattr(c.rules, "amendment", "4/3"), "rules.amendment = '4/3': must lie strictly between 0 and 1"),
-        (lambda c: setattr(c.parties["osdp"], "salience", [0.0, 0.0, 0.0]), "parties.osdp.salience = [0.0, 0.0, 0.0]: needs a positive entry"),
+        (lambda c: setattr(c.parties["osdp"], "salience", [0.0, 0.0, 0.0]),
+         "parties.osdp.salience = [0.0, 0.0, 0.0]: needs a positive entry"),
     ],
 )
 def test_a_bad_value_is_named_with_what_is_allowed(change, expected):
@@ -67,3 +93,38 @@ def test_an_unknown_experiment_is_refused_listing_the_known_ones():
     with pytest.raises(ConfigCompositionException) as err:
         load("experiment=nonexistent")
     assert "experiment/nonexistent" in str(err.value) and "baseline" in str(err.value)
+
+
+def test_nan_in_an_elected_house_s_support_is_refused():
+    cfg = load("parliament=simulated_election")
+    cfg.parliament.election.support["auyl"] = float("nan")
+    assert "parliament.election.support.auyl = nan: must be a finite number" in _error(cfg)
+
+
+@pytest.mark.parametrize("override, named", [
+    ("+behavior.loyalty_mena=0.5", "behavior.loyalty_mena: not a configuration key; behavior has: loyalty_mean"),
+    ("+foo=1", "foo: not a configuration key; the top level has: name, parliament"),
+    ("+parties.qhp.wip=0.5", "parties.qhp.wip: not a configuration key; parties.qhp has: platform"),
+])
+def test_a_key_added_with_plus_that_the_schema_lacks_is_refused(override, named):
+    with pytest.raises(ConfigError) as err:
+        load(override)
+    assert named in str(err.value)
+
+
+def test_the_model_refuses_a_config_it_cannot_run_naming_why():
+    with pytest.raises(ConfigError) as err:
+        MajilisModel(Config())
+    assert "exactly one party must be ruling, found []" in str(err.value)
+    assert "the house has 0 seats" in str(err.value)
+
+
+@pytest.mark.parametrize("group", ["experiment", "sweep"])
+def test_every_experiment_and_sweep_file_composes_into_a_valid_config(group):
+    files = sorted((ROOT / "configs" / group).glob("*.yaml"))
+    assert files
+    for path in files:
+        cfg = load(f"{group}={path.stem}")
+        validate(cfg)
+        if group == "experiment":
+            assert cfg.name == path.stem, f"{path.name} must set name: {path.stem}"

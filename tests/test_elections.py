@@ -65,7 +65,7 @@ def test_the_list_rule_by_property(votes, against, seats, threshold):
     base = sum(votes) + against
     qualifying = [n for n, v in named.items() if v > 0 and v >= threshold * base]
     if len(qualifying) >= 2:
-        for name, v in named.items():
+        for name in named:
             if name not in qualifying:
                 assert result[name] == 0
         total = sum(named[n] for n in qualifying)
@@ -115,5 +115,6 @@ def test_two_terms_reseat_the_house_and_report_each_term():
     runs = run_experiment(load("experiment=two_terms", "agenda.session_length=20", "run.replicates=4"),
                           progress=False)
     assert runs.groupby("replicate").term.apply(list).tolist() == [[1, 2]] * 4
-    assert {"enp_seats", "gallagher", "ruling_majority", "ruling_constitutional_majority", "seats_amanat"} <= set(runs.columns)
+    expected = {"enp_seats", "gallagher", "ruling_majority", "ruling_constitutional_majority", "seats_amanat"}
+    assert expected <= set(runs.columns)
     assert (runs[[c for c in runs.columns if c.startswith("seats_")]].sum(axis=1) == 98).all()

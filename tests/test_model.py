@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import load, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -13,8 +14,6 @@ from sim.config import Config, validate
 from sim.model import MajilisModel, run_lockstep
 from sim.outcomes import roll_call_table, run_outcomes, voteview_matrix
 from sim.rollcall import ABSTAIN, NO, YES
-
-from helpers import load, run
 
 
 def _disciplined_house(cfg: Config, ruling_seats: int, other_seats: int, kind: str) -> Config:
@@ -64,7 +63,7 @@ def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
     run_lockstep(together)
     for seed, model in enumerate(together):
         alone = run(cfg, seed)
-        assert model.steps == alone.steps == model.roll_calls and not model.running
+        assert model.held == alone.held == alone.steps == model.roll_calls and not model.running
         assert np.array_equal(model.record.votes, alone.record.votes)
         assert np.array_equal(model.record.coalition_seats, alone.record.coalition_seats)
         assert pd.DataFrame(run_outcomes(model)).equals(pd.DataFrame(run_outcomes(alone)))

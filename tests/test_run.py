@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -44,6 +46,12 @@ def test_a_bad_value_exits_non_zero_naming_it_and_writes_nothing(tmp_path):
         ("behavior.loyalty_mean=high", "behavior.loyalty_mean"),  # wrong type
         ("experiment=nonexistent", "experiment/nonexistent"),  # unknown experiment
         ("agenda.terms=2", "agenda.terms"),  # several terms on a fixed house
+        ("behavior.loyalty_mean=nan", "behavior.loyalty_mean = nan: must be a finite number"),
+        ("behavior.fear_scale=inf", "behavior.fear_scale = inf: must be a finite number"),
+        ("+behavior.loyalty_mena=0.5", "behavior.loyalty_mena: not a configuration key"),
+        ("+foo=1", "foo: not a configuration key"),
+        ("run.replicates=10000000000", "run.replicates = 10000000000: must be in [1, 1000000]"),
+        ("run.seed=99999999999999999999999", "run.seed = 99999999999999999999999: must be in"),
     ],
 )
 def test_a_bad_override_exits_non_zero_naming_it_and_writes_nothing(tmp_path, override, named):
@@ -51,3 +59,35 @@ def test_a_bad_override_exits_non_zero_naming_it_and_writes_nothing(tmp_path, ov
     assert done.returncode != 0
     assert named in done.stderr
     assert not (tmp_path / "runs.parquet").exists() and not list(tmp_path.glob(".*.tmp"))
+
+
+def test_a_run_is_named_by_its_experiment_and_overrides_and_says_where_its_results_are(tmp_path):
+    done = _run(tmp_path, "experiment=weak_whip", "behavior.fear_scale=0.5", "run.replicates=2", "run.figures=false")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("weak_whip behavior.fear_scale=0.5: 2 replicates")
+    assert f"results in {tmp_path}/: done.json, run.log, runs.parquet, summary.csv" in done.stdout
+    assert pd.read_parquet(tmp_path / "runs.parquet")["name"].eq("weak_whip behavior.fear_scale=0.5").all()
+
+
+@pytest.mark.parametrize("marker", ["", "{not json", "[]"])
+def test_a_damaged_done_marker_means_compute_again(tmp_path, marker):
+    assert _run(tmp_path, "run.replicates=2", "run.figures=false").returncode == 0
+    (tmp_path / "done.json").write_text(marker)
+    again = _run(tmp_path, "run.replicates=2", "run.figures=false")
+    assert again.returncode == 0, again.stderr
+    assert "skipping" not in again.stdout + again.stderr
+    assert json.loads((tmp_path / "done.json").read_text())["replicates"] == 2
+
+
+@pytest.mark.skipif(not Path("/proc/sys").is_dir(), reason="needs a read-only directory (Linux /proc/sys)")
+def test_an_unwritable_output_directory_is_a_clear_error_before_any_work(tmp_path):
+    done = _run(Path("/proc/sys/majilis"), "run.replicates=2")
+    assert done.returncode == 2
+    assert "error: cannot write results to /proc/sys/majilis: /proc/sys is not writable" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_output_directory_under_a_file_is_a_clear_error(tmp_path):
+    (tmp_path / "file").write_text("")
+    done = _run(tmp_path / "file" / "out", "run.replicates=2")
+    assert done.returncode == 2 and "is not a directory" in done.stderr and "Traceback" not in done.stderr

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
+import weakref
 
-import mesa
+import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT, load
+from helpers import ROOT, load, run
 
-from sim.runner import run_experiment
+from sim.runner import replicate_seed, run_experiment
 
 
 def test_replicate_r_is_the_same_whatever_the_number_of_replicates():
@@ -96,9 +98,46 @@ def test_other_launchers_run_the_same_sweep(tmp_path, launcher):
                                   reference.sort_values(keys).reset_index(drop=True))
 
 
-def test_finished_replicates_do_not_stay_in_memory():
-    # Mesa keeps a class-level id counter per model; the runner must drop it, or every model of a
-    # 10,000-replicate job stays alive.
-    before = len(mesa.Agent._ids)
-    run_experiment(load("run.replicates=5", "run.workers=1"), progress=False)
-    assert len(mesa.Agent._ids) == before
+def test_a_finished_model_is_garbage_collected():
+    # Mesa before 3.4.2 keeps a class-level id counter per model; release() must let the model go,
+    # or every model of a 10,000-replicate job stays alive.
+    model = run(load("agenda.session_length=10"), seed=1)
+    model.release()
+    alive = weakref.ref(model)
+    del model
+    gc.collect()
+    assert alive() is None
+
+
+def test_replicate_seeds_are_the_children_a_spawn_would_give():
+    children = np.random.SeedSequence(20230319).spawn(5)
+    for r, child in enumerate(children):
+        assert replicate_seed(20230319, r).generate_state(4).tolist() == child.generate_state(4).tolist()
+
+
+def test_an_invalid_sweep_point_is_named_before_any_job_runs(tmp_path):
+    done = _multirun(tmp_path, "behavior.loyalty_mean=0.5,1.5,0.7")
+    assert done.returncode == 2
+    assert "1 of 3 sweep points are invalid; nothing was run" in done.stderr
+    assert "behavior.loyalty_mean=1.5" in done.stderr and "must be in [0.0, 1.0]" in done.stderr
+    assert not list(tmp_path.glob("*/.hydra")) and not (tmp_path / "sweep.parquet").exists()
+
+
+@pytest.mark.slow
+def test_a_sweep_file_runs_as_a_sweep_without_minus_m(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "run.py", "sweep=minor_alignment", f"hydra.sweep.dir={tmp_path}", "run.progress=false",
+         "run.replicates=2", "agenda.session_length=10"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    sweep = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert sorted(sweep["minor.regime_alignment"].unique()) == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
+
+
+@pytest.mark.slow
+def test_a_sweep_gathers_only_its_own_jobs_not_leftovers_of_an_earlier_one(tmp_path):
+    assert _multirun(tmp_path, "behavior.loyalty_mean=0.6,0.8").returncode == 0
+    again = _multirun(tmp_path, "behavior.loyalty_mean=0.6,0.8", "run.replicates=2")
+    assert again.returncode == 0, again.stderr
+    sweep = pd.read_parquet(tmp_path / "sweep.parquet")
+    assert len(list(tmp_path.glob("*/.hydra"))) == 4  # the earlier jobs are still on disk
+    assert sorted(sweep.groupby("behavior.loyalty_mean")["replicate"].apply(list).tolist()) == [[0, 1], [0, 1]]

@@ -1,0 +1,67 @@
+"""A killed run leaves no process behind: its workers, and a launcher's, end with it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import ROOT
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
+
+
+def _session(sid: int) -> list[int]:
+    """Processes of session `sid` (a killed run's workers stay in its session when orphaned)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:  # the process ended while we looked
+            continue
+        if int(fields[3]) == sid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _kill_mid_run(tmp_path: Path, signum: int, *args: str, workers: int) -> list[int]:
+    """Start run.py in its own session, wait until it has `workers` processes besides itself, send
+    `signum` to run.py alone, and return what of its session is alive five seconds later."""
+    run = subprocess.Popen([sys.executable, "run.py", *args, "run.progress=false"], cwd=ROOT,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 120
+        while len(_session(run.pid)) < 1 + workers:
+            assert run.poll() is None, "run.py ended before it was killed"
+            assert time.monotonic() < deadline, "run.py never started its workers"
+            time.sleep(0.2)
+        time.sleep(1.0)  # the workers are computing
+        os.kill(run.pid, signum)
+        run.wait(timeout=30)
+        time.sleep(5.0)
+        return _session(run.pid)
+    finally:
+        for pid in _session(run.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM, signal.SIGINT])
+def test_killing_a_run_leaves_no_worker_alive(tmp_path, signum):
+    # Two workers and the fork server that starts them.
+    left = _kill_mid_run(tmp_path, signum, f"hydra.run.dir={tmp_path}", "run.replicates=20000", "run.workers=2",
+                         workers=3)
+    assert left == []
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@pytest.mark.slow
+def test_killing_a_joblib_sweep_leaves_no_launcher_worker_alive(tmp_path):
+    left = _kill_mid_run(tmp_path, signal.SIGKILL, "-m", f"hydra.sweep.dir={tmp_path}", "hydra/launcher=joblib",
+                         "hydra.launcher.n_jobs=2", "run.workers=1", "run.figures=false", "run.replicates=20000",
+                         "behavior.loyalty_mean=0.6,0.8", workers=2)
+    assert left == []
