@@ -18,7 +18,7 @@ from study import FIGURES, RESULTS, run_named
 from sim.plots import comparison_figure, draw_hemicycle, house_seats
 from sim.report import comparison_table
 
-NAMES = ["baseline", "convocation_2021", "no_registration_threat", "weak_whip"]
+NAMES = ["baseline", "convocation_2021", "no_registration_threat", "weak_whip", "ruling_minority"]
 
 
 def main() -> None:

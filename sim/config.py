@@ -128,7 +128,6 @@ class CoalitionConfig:
     risk_weight: float = _bounded(0.3, 0.0, None)
     party_cost: float = _bounded(0.05, 0.0, None)
     independent_cost: float = _bounded(0.2, 0.0, None)
-    max_rounds: int = _bounded(50, 1, None)
 
 
 @dataclass

@@ -67,6 +67,10 @@ class MajilisModel(mesa.Model):
         self.thresholds = np.array(threshold_array(cfg.rules, self.members))
         self.majority = int(self.thresholds[0])
         self.blocking = blocking_minority(cfg.rules, self.members)
+        # How often each bill kind comes up: the Government's share of the agenda and the deputies'.
+        a = cfg.agenda
+        self.kind_frequency = (e.agenda_share * np.array(a.government_kinds)
+                               + (1.0 - e.agenda_share) * np.array(a.deputy_kinds))
         self.session_length = cfg.agenda.session_length
         self.term_length = self.session_length * cfg.agenda.sessions_per_term
         self.roll_calls = self.term_length * cfg.agenda.terms
@@ -123,6 +127,7 @@ class MajilisModel(mesa.Model):
         self.status_quo_terms = self.executive_terms.copy()
         self.coalition_party = np.zeros(rows, dtype=bool)
         self.coalition_seats = 0
+        self.coalition_power = 0.0
         self.coalition_gain = np.zeros(2 * n_dim)
         self.coalition_intent = 0.0
         self.session = 0
@@ -318,6 +323,7 @@ class MajilisModel(mesa.Model):
         self.coalition_party[:] = False
         self.coalition_deputy[:] = False
         self.coalition_seats = 0
+        self.coalition_power = 0.0
         self.coalition_gain[:] = 0.0
         self.coalition_intent = 0.0
         self._play_coalition_game()
@@ -339,16 +345,19 @@ class MajilisModel(mesa.Model):
         rivals = np.zeros((len(parties) + len(deputies),) * 2, dtype=bool)
         rivals[: len(parties), : len(parties)] = self.rivals[np.ix_(parties, parties)]
         players = coalition.Players(
-            seats=np.concatenate([seated_per_party[parties], np.ones(len(deputies))]),
+            seats=np.concatenate([seated_per_party[parties], np.ones(len(deputies), dtype=np.int64)]),
             intent=np.concatenate([self.intent[parties], np.full(len(deputies), self.intent[self.independent])]),
             risk=np.concatenate([fear_per_party[parties] / seated_per_party[parties], self.fear[deputies]]),
             cost=np.concatenate([np.full(len(parties), c.party_cost), np.full(len(deputies), c.independent_cost)]),
             position=np.vstack([self.platform[parties], self.ideal[deputies]]),
             rivals=rivals,
         )
-        members = coalition.form(players, c, self.blocking, self.majority)
+        chamber = coalition.Chamber(int(seated_per_party[self.ruling]), tuple(int(q) for q in self.thresholds),
+                                    tuple(float(f) for f in self.kind_frequency))
+        members = coalition.form(players, chamber, c)
         if not members.any():
             return
+        self.coalition_power = coalition.power(chamber, int(players.seats[members].sum()), players.seats[~members])
         member_parties = np.array(parties, dtype=np.int64)[members[: len(parties)]]
         self.coalition_party[member_parties] = True
         self.coalition_deputy[deputies[members[len(parties):]]] = True
@@ -387,6 +396,7 @@ class _Record:
         self.stance = np.zeros(roll_calls, dtype=np.int64)
         self.passed = np.zeros(roll_calls, dtype=bool)
         self.coalition_seats = np.zeros(roll_calls, dtype=np.int64)
+        self.coalition_power = np.zeros(roll_calls)
         self.lines = np.zeros((roll_calls, party_rows), dtype=np.int8)
         self.votes = np.zeros((roll_calls, seats), dtype=np.int8)
         self.counts = np.zeros((roll_calls, party_rows, 4), dtype=np.int64)
@@ -399,6 +409,7 @@ class _Record:
         self.span = span = slice(start, start + model.session_length)
         self.session[span], self.proposer[span], self.kind[span] = model.session, proposer, kind
         self.coalition_seats[span] = model.coalition_seats
+        self.coalition_power[span] = model.coalition_power
         self.occupant_ids.append([d.unique_id if d is not None else None for d in model.occupant])
 
     def close_session(self, sitting: Sitting, house: int) -> None:

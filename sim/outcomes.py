@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import pandas as pd
 
@@ -9,6 +11,7 @@ from .agenda import GOVERNMENT
 from .config import BILL_KINDS
 from .elections import election_outcomes
 from .model import MajilisModel
+from .power import banzhaf, shapley_shubik
 from .rollcall import ABSTAIN, NO, YES
 
 # Voteview cast codes.
@@ -51,6 +54,8 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
         "coalition_formed": int(largest > 0),
         "coalition_max_seats": largest,
         "coalition_mean_seats": float(coalition_seats.mean()) if len(passed) else 0.0,
+        "coalition_power": float(r.coalition_power[span].mean()) if len(passed) else 0.0,
+        "coalition_power_max": float(r.coalition_power[span].max(initial=0.0)),
         "coalition_blocking": int(largest >= model.blocking),
         "coalition_majority": int(largest >= model.majority),
         "blocking": model.blocking,
@@ -61,6 +66,7 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
         "mean_fear": stats.get("mean_fear", float("nan")),
     }
     row |= {f"seats_{name}": seats for name, seats in stats["seats"].items()}
+    row |= ruling_power(stats["seats"], model.parties[model.ruling].name, tuple(int(q) for q in model.thresholds))
     for i, party in enumerate(model.parties):
         row[f"rice_{party.name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
     # The coalition is formed once a session, so its seats per session are the whole trajectory.
@@ -69,6 +75,23 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
     if model.elections:
         ruling = model.parties[model.ruling].name
         row |= election_outcomes(model.elections[term], ruling, model.majority, int(model.thresholds[1]))
+    return row
+
+
+def ruling_power(seats: dict[str, int], ruling: str, quotas: tuple[int, ...]) -> dict[str, float]:
+    """The ruling party's Banzhaf and Shapley-Shubik index at each bill kind's threshold in the house
+    as it sat at the term's start: parties as blocs, each self-nominated deputy alone."""
+    others = tuple(sorted((s for name, s in seats.items() if name not in (ruling, "self_nominated")), reverse=True))
+    return _ruling_power(seats.get(ruling, 0), others, seats.get("self_nominated", 0), quotas)
+
+
+@lru_cache(maxsize=1024)
+def _ruling_power(ruling: int, parties: tuple[int, ...], independents: int, quotas: tuple[int, ...]) -> dict:
+    weights = np.array([ruling, *parties, *[1] * independents])
+    row = {}
+    for kind, quota in zip(BILL_KINDS, quotas, strict=True):
+        row[f"ruling_banzhaf_{kind}"] = float(banzhaf(weights, quota)[0])
+        row[f"ruling_shapley_{kind}"] = float(shapley_shubik(weights, quota)[0])
     return row
 
 
@@ -90,6 +113,7 @@ def roll_call_table(model: MajilisModel) -> pd.DataFrame:
         "abstain": r.counts[:done, :, ABSTAIN].sum(axis=1),
         "passed": r.passed[:done],
         "coalition_seats": r.coalition_seats[:done],
+        "coalition_power": r.coalition_power[:done],
     }
     for i, name in enumerate(names):
         for label, col in (("yes", YES), ("no", NO), ("abstain", ABSTAIN)):

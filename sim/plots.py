@@ -261,3 +261,33 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
     fig.tight_layout()
     paths.append(_save(fig, out / "sweep_coalition_size.png"))
     return paths
+
+
+def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
+    """The ruling party's voting power at each bill kind's threshold, one bar per house: the
+    normalised Banzhaf index and the Shapley-Shubik index (an elected house: the mean over
+    replicates, with the 5-95 % range as a whisker)."""
+    kinds = ("ordinary", "constitutional", "amendment")
+    colours = plt.get_cmap("Dark2")(np.arange(len(houses)) % 8)
+    width = 0.8 / len(houses)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
+    for ax, (index, title) in zip(axes, (("banzhaf", "Banzhaf index"), ("shapley", "Shapley-Shubik index")),
+                                  strict=True):
+        for i, ((label, runs), colour) in enumerate(zip(houses.items(), colours, strict=True)):
+            first = runs[runs["term"] == 1]
+            values = [first[f"ruling_{index}_{kind}"] for kind in kinds]
+            mean = np.array([v.mean() for v in values])
+            spread = np.array([[m - v.quantile(0.05), v.quantile(0.95) - m] for v, m in zip(values, mean, strict=True)])
+            x = np.arange(len(kinds)) + (i - (len(houses) - 1) / 2) * width
+            ax.bar(x, mean, width, color=colour, label=label,
+                   yerr=spread.T if spread.any() else None, capsize=2)
+        ax.set_xticks(range(len(kinds)), ["ordinary law\n(majority)", "constitutional law\n(2/3)",
+                                          "amendment\n(3/4)"], fontsize=9)
+        ax.set_title(f"ruling party's {title}", fontsize=11)
+        ax.set_ylim(0, 1.05)
+    axes[0].set_ylabel("share of the house's voting power")
+    axes[1].legend(fontsize=8, loc="lower left")
+    fig.suptitle("What the ruling party decides alone, by threshold: 1 = every law of that kind is its to pass or stop",
+                 fontsize=11)
+    fig.tight_layout()
+    return _save(fig, path)

@@ -55,7 +55,10 @@ def test_same_seed_same_outcomes_and_different_seeds_differ(baseline):
     assert (roll_call_table(run(baseline, 7)).equals(roll_call_table(run(baseline, 7))))
 
 
-@pytest.mark.parametrize("overrides", [(), ("minor.opposition_intent=0.9",), ("experiment=two_terms",)])
+FORMING = ("experiment=ruling_minority", "minor.opposition_intent=1")
+
+
+@pytest.mark.parametrize("overrides", [(), FORMING, ("experiment=two_terms",)])
 def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
     """A batch shares each roll call's numpy calls among houses; each must still cast its own votes."""
     cfg = load(*overrides)
@@ -67,7 +70,7 @@ def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
         assert np.array_equal(model.record.votes, alone.record.votes)
         assert np.array_equal(model.record.coalition_seats, alone.record.coalition_seats)
         assert pd.DataFrame(run_outcomes(model)).equals(pd.DataFrame(run_outcomes(alone)))
-    if overrides == ("minor.opposition_intent=0.9",):  # the coalition's line is exercised, not only zeros
+    if overrides == FORMING:  # the coalition's line is exercised, not only zeros
         assert any(model.record.coalition_seats.any() for model in together)
 
 
