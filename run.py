@@ -50,4 +50,8 @@ def _stop(signum: int, frame: object) -> None:
 
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop)
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted; complete jobs are kept, and the same command resumes the rest", file=sys.stderr)
+        raise SystemExit(130) from None

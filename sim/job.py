@@ -6,6 +6,7 @@ import ast
 import hashlib
 import json
 import logging
+import platform
 from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
@@ -27,9 +28,10 @@ PRESENTATION = ("workers", "progress", "figures")
 LIBRARIES = ("numpy", "mesa", "majilis-sim")
 
 
-def model_sources(entry: str = "runner") -> list[Path]:
+def model_sources(entry: str = "job") -> list[Path]:
     """The package's modules that `entry` imports, directly or through each other: the code that
-    computes a job's numbers. Read from the import statements, so a new module is never missed."""
+    computes a job's numbers and the files it writes. Read from the import statements, so a new
+    module is never missed."""
     found: set[str] = set()
     todo = [entry]
     while todo:
@@ -46,14 +48,15 @@ def model_sources(entry: str = "runner") -> list[Path]:
 
 def fingerprint(cfg: Config) -> str:
     """Hash of everything that determines the results: the config (less its presentation), the
-    source of every module that computes them, and the versions of the libraries they rest on."""
+    source of every module that computes them, and the versions of Python and of the libraries they
+    rest on (Python 3.12 changed how sum() adds floats)."""
     digest = hashlib.sha256()
     settings = asdict(cfg)
     settings["run"] = {k: v for k, v in settings["run"].items() if k not in PRESENTATION}
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for path in model_sources():
         digest.update(path.name.encode() + path.read_bytes())
-    digest.update(" ".join(f"{name}={version(name)}" for name in LIBRARIES).encode())
+    digest.update(" ".join([platform.python_version(), *(f"{name}={version(name)}" for name in LIBRARIES)]).encode())
     return digest.hexdigest()
 
 
@@ -73,10 +76,12 @@ def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     """Run (or reuse) the replicates of `cfg` in `out`: runs.parquet, summary.csv, the figures, and
     last of all the done marker, so an interrupted job is never taken for a complete one."""
     out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*.tmp"):  # left by a run that was killed while writing
+        stale.unlink()
     expected = fingerprint(cfg)
-    if is_complete(out, expected):
+    runs = _complete_runs(out, expected)
+    if runs is not None:
         log.info("%s: complete results for this config found, skipping", out)
-        runs = pd.read_parquet(out / "runs.parquet")
     else:
         (out / DONE).unlink(missing_ok=True)
         runs = _compute(cfg, out)
@@ -85,6 +90,18 @@ def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     print(summary_text(runs))
     print(f"results in {out}/: {', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))}")
     return runs
+
+
+def _complete_runs(out: Path, expected: str) -> pd.DataFrame | None:
+    """The finished runs in `out` for this fingerprint, or None when there are none or they cannot be
+    read (a damaged file is computed again, not trusted)."""
+    if not is_complete(out, expected):
+        return None
+    try:
+        return pd.read_parquet(out / "runs.parquet")
+    except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+        log.warning("%s: runs.parquet cannot be read (%s); computing again", out, err)
+        return None
 
 
 def _compute(cfg: Config, out: Path) -> pd.DataFrame:

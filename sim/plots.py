@@ -57,7 +57,7 @@ def _thresholds(ax: plt.Axes, runs: pd.DataFrame, vertical: bool = True) -> None
         line(value, color=colour, linestyle="--", linewidth=1.2, label=f"{label} ({value})")
 
 
-def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool) -> None:
+def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool, unit: str) -> None:
     values = values.dropna()
     low, high, mean = values.quantile(0.05), values.quantile(0.95), values.mean()
     if discrete:
@@ -72,7 +72,7 @@ def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool) -
     ax.axvspan(low, high, color="grey", alpha=0.15, label="5-95 %")
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
     ax.set_title(title, fontsize=10)
-    ax.set_ylabel("replicates")
+    ax.set_ylabel(unit)
 
 
 def draw_hemicycle(ax: plt.Axes, seats: dict[str, int], title: str) -> None:
@@ -113,14 +113,15 @@ def house_seats(runs: pd.DataFrame) -> dict[str, int]:
 def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     """Outcome distributions across replicates, and coalition seats over the term."""
     name, size = runs["name"].iloc[0], size_text(runs)
+    unit = "replicates" if runs["term"].nunique() == 1 else "terms (replicate x term)"
     fig, axes = plt.subplots(2, 3, figsize=(13, 7))
     for ax, (column, title, discrete) in zip(axes.flat, DISTRIBUTIONS, strict=True):
-        _distribution(ax, runs[column], title, discrete)
+        _distribution(ax, runs[column], title, discrete, unit)
         if column == "coalition_max_seats":
             _thresholds(ax, runs)
             ax.set_xlim(-1, max(runs["majority"].iloc[0], runs[column].max()) + 3)
             if runs[column].max() == 0:
-                ax.text(0.5, 0.5, "no coalition formed\nin any replicate", transform=ax.transAxes,
+                ax.text(0.5, 0.5, f"no coalition formed\nin any of the {unit}", transform=ax.transAxes,
                         ha="center", va="center", fontsize=11)
         ax.legend(fontsize=7, loc="upper right")
     fig.suptitle(f"{name}: outcome distributions over {size}", fontsize=12)
@@ -278,16 +279,18 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
             values = [first[f"ruling_{index}_{kind}"] for kind in kinds]
             mean = np.array([v.mean() for v in values])
             spread = np.array([[m - v.quantile(0.05), v.quantile(0.95) - m] for v, m in zip(values, mean, strict=True)])
+            spread = np.clip(spread, 0.0, None)  # rounding can put a quantile a hair past the mean
             x = np.arange(len(kinds)) + (i - (len(houses) - 1) / 2) * width
             ax.bar(x, mean, width, color=colour, label=label,
-                   yerr=spread.T if spread.any() else None, capsize=2)
+                   yerr=spread.T if spread.max() > 1e-9 else None, capsize=2)
         ax.set_xticks(range(len(kinds)), ["ordinary law\n(majority)", "constitutional law\n(2/3)",
                                           "amendment\n(3/4)"], fontsize=9)
         ax.set_title(f"ruling party's {title}", fontsize=11)
         ax.set_ylim(0, 1.05)
     axes[0].set_ylabel("share of the house's voting power")
-    axes[1].legend(fontsize=8, loc="lower left")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(houses), fontsize=9, frameon=False)
     fig.suptitle("What the ruling party decides alone, by threshold: 1 = every law of that kind is its to pass or stop",
                  fontsize=11)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
     return _save(fig, path)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .measures import SHARES, share
 from .plots import comparison_figure, experiment_figures
-from .sweep import finish_sweep, job_dirs
+from .sweep import MANIFEST, finish_sweep, job_dirs
 
 
 def comparison_table(runs: pd.DataFrame) -> pd.DataFrame:
@@ -44,10 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         if not path.is_dir():
             parser.error(f"{path}: not a directory")
     if len(args.paths) == 1 and not (args.paths[0] / "runs.parquet").exists():
-        if not job_dirs(args.paths[0]):
-            parser.error(f"{args.paths[0]}: neither a job directory (runs.parquet) nor a sweep directory")
-        finish_sweep(args.paths[0])
-        return 0
+        if not (args.paths[0] / MANIFEST).exists():
+            parser.error(f"{args.paths[0]}: neither a job directory (runs.parquet) nor a sweep directory "
+                         f"({MANIFEST}, written by run.py -m)")
+        missing = finish_sweep(args.paths[0])
+        return 1 if missing or not job_dirs(args.paths[0]) else 0
     missing = [str(p) for p in args.paths if not (p / "runs.parquet").exists()]
     if missing:
         parser.error(f"no runs.parquet in: {', '.join(missing)}")

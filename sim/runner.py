@@ -84,6 +84,10 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
     processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
     total = cfg.run.replicates
     workers = cfg.run.workers or os.cpu_count() or 1
+    if multiprocessing.get_start_method(allow_none=True) not in (None, *multiprocessing.get_all_start_methods()):
+        # In a launcher's worker (joblib's loky) a fork server cannot start: it would inherit a start
+        # method multiprocessing does not know. The launcher already runs jobs in parallel.
+        workers = 1
     show = cfg.run.progress if progress is None else progress
     chunks = [range(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
     with ExitStack() as stack:

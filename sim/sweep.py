@@ -25,13 +25,13 @@ def _overrides(job: Path) -> list[str]:
 
 def job_dirs(sweep_dir: Path) -> list[Path]:
     """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
-    manifest lists, never leftovers of an earlier sweep there with other settings. (A directory
-    from before manifests existed: every job directory Hydra made, each with a .hydra folder.)"""
-    found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
+    manifest lists, never leftovers of an earlier sweep there with other settings (none without a
+    manifest)."""
     manifest = Path(sweep_dir) / MANIFEST
     if not manifest.exists():
-        return found
+        return []
     listed = {tuple(job) for job in json.loads(manifest.read_text())}
+    found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
     return [job for job in found if tuple(_overrides(job)) in listed]
 
 

@@ -31,8 +31,9 @@ def _session(sid: int) -> list[int]:
 def _kill_mid_run(tmp_path: Path, signum: int, *args: str, workers: int) -> list[int]:
     """Start run.py in its own session, wait until it has `workers` processes besides itself, send
     `signum` to run.py alone, and return what of its session is alive five seconds later."""
-    run = subprocess.Popen([sys.executable, "run.py", *args, "run.progress=false"], cwd=ROOT,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    with open(tmp_path / "stderr.txt", "w") as stderr:
+        run = subprocess.Popen([sys.executable, "run.py", *args, "run.progress=false"], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while len(_session(run.pid)) < 1 + workers:
@@ -57,6 +58,9 @@ def test_killing_a_run_leaves_no_worker_alive(tmp_path, signum):
                          workers=3)
     assert left == []
     assert not list(tmp_path.glob(".*.tmp"))
+    if signum == signal.SIGINT:  # a message, not a traceback
+        assert "interrupted" in (tmp_path / "stderr.txt").read_text()
+        assert "Traceback" not in (tmp_path / "stderr.txt").read_text()
 
 
 @pytest.mark.slow

@@ -91,3 +91,21 @@ def test_an_output_directory_under_a_file_is_a_clear_error(tmp_path):
     (tmp_path / "file").write_text("")
     done = _run(tmp_path / "file" / "out", "run.replicates=2")
     assert done.returncode == 2 and "is not a directory" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_damaged_results_table_beside_a_valid_marker_is_computed_again(tmp_path):
+    assert _run(tmp_path, "run.replicates=2", "run.figures=false").returncode == 0
+    (tmp_path / "runs.parquet").write_bytes(b"not parquet")
+    (tmp_path / ".runs.parquet.killed.tmp").write_bytes(b"left by a killed run")
+    again = _run(tmp_path, "run.replicates=2", "run.figures=false")
+    assert again.returncode == 0, again.stderr
+    assert len(pd.read_parquet(tmp_path / "runs.parquet")) == 2
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_the_fingerprint_covers_every_module_a_job_imports():
+    from sim.job import model_sources
+
+    names = {p.name for p in model_sources()}
+    assert {"model.py", "rollcall.py", "elections.py", "coalition.py", "power.py", "measures.py", "results.py",
+            "runner.py"} <= names

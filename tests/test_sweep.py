@@ -38,10 +38,10 @@ def test_sweep_points_share_replicate_seeds(tmp_path):
     pd.testing.assert_frame_equal(a[outcomes], b[outcomes])
 
 
-def _multirun(sweep_dir, *overrides: str) -> subprocess.CompletedProcess:
+def _multirun(sweep_dir, *overrides: str, replicates: int = 3) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "run.py", "-m", f"hydra.sweep.dir={sweep_dir}", "run.progress=false", "run.figures=false",
-         "run.replicates=3", "agenda.session_length=20", *overrides],
+         f"run.replicates={replicates}", "agenda.session_length=20", *overrides],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
 
@@ -136,8 +136,23 @@ def test_a_sweep_file_runs_as_a_sweep_without_minus_m(tmp_path):
 @pytest.mark.slow
 def test_a_sweep_gathers_only_its_own_jobs_not_leftovers_of_an_earlier_one(tmp_path):
     assert _multirun(tmp_path, "behavior.loyalty_mean=0.6,0.8").returncode == 0
-    again = _multirun(tmp_path, "behavior.loyalty_mean=0.6,0.8", "run.replicates=2")
+    again = _multirun(tmp_path, "behavior.loyalty_mean=0.6,0.8", replicates=2)
     assert again.returncode == 0, again.stderr
     sweep = pd.read_parquet(tmp_path / "sweep.parquet")
     assert len(list(tmp_path.glob("*/.hydra"))) == 4  # the earlier jobs are still on disk
     assert sorted(sweep.groupby("behavior.loyalty_mean")["replicate"].apply(list).tolist()) == [[0, 1], [0, 1]]
+
+
+@pytest.mark.slow
+def test_a_joblib_sweep_whose_jobs_would_start_their_own_workers_completes(tmp_path):
+    # 60 replicates are two chunks: a job would start a worker pool inside joblib's worker.
+    done = _multirun(tmp_path, "hydra/launcher=joblib", "behavior.loyalty_mean=0.6,0.8", replicates=60)
+    assert done.returncode == 0, done.stderr
+    assert len(pd.read_parquet(tmp_path / "sweep.parquet")) == 2 * 60
+
+
+def test_a_directory_that_is_not_a_sweep_is_refused_by_the_report(tmp_path):
+    (tmp_path / "some_run" / ".hydra").mkdir(parents=True)
+    done = subprocess.run([sys.executable, "-m", "sim.report", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2 and "nor a sweep directory (jobs.json" in done.stderr
+    assert not (tmp_path / "sweep.parquet").exists()

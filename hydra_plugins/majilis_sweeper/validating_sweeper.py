@@ -55,6 +55,7 @@ class ValidatingSweeper(BasicSweeper):
             to_config(self.hydra_context.config_loader.load_sweep_config(self.config, list(job)))
         except ConfigError as err:
             return str(err).removeprefix("invalid configuration:\n  ")
-        except (HydraException, OmegaConfBaseException) as err:  # an unknown key or a wrong type
-            return " ".join(str(err.__cause__ or err).split())
+        except (HydraException, OmegaConfBaseException, AssertionError) as err:
+            # an unknown key or a wrong type; Hydra asserts on a key added under an unset node
+            return " ".join(str(err.__cause__ or err).split()) or f"cannot compose: {type(err).__name__}"
         return None
