@@ -31,6 +31,7 @@ from sim.config import Config  # noqa: E402
 from sim.elections import allocate_list_seats  # noqa: E402
 from sim.hydra_config import register_schema, to_config  # noqa: E402
 from sim.model import MajilisModel, run_lockstep  # noqa: E402
+from sim.power import banzhaf, shapley_shubik  # noqa: E402
 from sim.runner import CHUNK, run_experiment  # noqa: E402
 
 
@@ -128,6 +129,16 @@ def main() -> None:
     print(f"naive Mesa reference (agents.do('vote'), DataCollector every step): {1e3 * naive:.0f} ms "
           f"per term; vectorised is {naive / t:.0f}x faster alone, {naive / batch:.0f}x in lockstep; "
           f"identical votes: {same}")
+
+    singles = np.ones(2000, dtype=np.int64)
+    for label, index in (("Banzhaf", banzhaf), ("Shapley-Shubik", shapley_shubik)):
+        seconds = median_seconds(lambda r, index=index: index(singles, 1001 + r), 5)
+        print(f"{label} index of a game of 2,000 single seats (quota 1001-1005): {1e3 * seconds:.1f} ms")
+    forming = baseline("experiment=ruling_minority", "minor.opposition_intent=1")
+    lockstep_term(forming, 0)
+    game = median_seconds(lambda r: lockstep_term(forming, CHUNK * r), max(3, repeats // 10)) / CHUNK
+    print(f"one term of ruling_minority at intent 1 (14 players, the exact coalition search every session), "
+          f"in lockstep: {1e3 * game:.1f} ms")
 
     for workers in (1, 2):
         n = 500

@@ -109,3 +109,15 @@ def test_the_fingerprint_covers_every_module_a_job_imports():
     names = {p.name for p in model_sources()}
     assert {"model.py", "rollcall.py", "elections.py", "coalition.py", "power.py", "measures.py", "results.py",
             "runner.py"} <= names
+
+
+def test_parallel_workers_start_without_a_fork_deadlock_warning(tmp_path):
+    # Python 3.12+ warns (DeprecationWarning) when fork() runs in a multi-threaded process; as an error
+    # here, it would stop the run. Two chunks of replicates make the runner start its workers.
+    done = subprocess.run(
+        [sys.executable, "-W", "error::DeprecationWarning", "run.py", f"hydra.run.dir={tmp_path}",
+         "run.progress=false", "run.figures=false", "run.replicates=60", "run.workers=2", "agenda.session_length=20"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "fork" not in done.stderr
