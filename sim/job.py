@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 import platform
+from contextlib import ExitStack
 from dataclasses import asdict
 from importlib.metadata import version
 from pathlib import Path
@@ -21,6 +22,8 @@ from .summary import summary_text
 
 log = logging.getLogger(__name__)
 DONE = "done.json"
+# The tables run.record_roll_calls writes, one Parquet file each (sim.outcomes.recorded_tables).
+RECORDED = ("roll_calls", "voteview", "legislators")
 PACKAGE = Path(__file__).parent
 # Settings that change how a job runs or is shown, never its numbers.
 PRESENTATION = ("workers", "progress", "figures")
@@ -105,11 +108,10 @@ def _complete_runs(out: Path, expected: str) -> pd.DataFrame | None:
 
 
 def _compute(cfg: Config, out: Path) -> pd.DataFrame:
-    if cfg.run.record_roll_calls:
-        with parquet_stream(out / "roll_calls.parquet") as append:
-            runs = run_experiment(cfg, on_roll_calls=append)
-    else:
-        runs = run_experiment(cfg)
+    with ExitStack() as stack:
+        streams = {name: stack.enter_context(parquet_stream(out / f"{name}.parquet")) for name in RECORDED
+                   } if cfg.run.record_roll_calls else {}
+        runs = run_experiment(cfg, on_table=lambda name, table: streams[name](table))
     write_table(runs, out / "runs.parquet")
     outcomes = list(runs.columns[runs.columns.get_loc("replicate") + 1:])
     write_table(summarize(runs, outcomes), out / "summary.csv")

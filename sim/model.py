@@ -119,6 +119,8 @@ class MajilisModel(mesa.Model):
         self.defections = np.zeros(n, dtype=np.int64)
         self.seated = np.ones(n, dtype=bool)
         self.occupant: list[Deputy | None] = [None] * n
+        # Every deputy who ever sat, by Mesa id, as seated: party row, district seat or not, true position.
+        self.seated_as: dict[int, tuple[int, bool, np.ndarray]] = {}
         # A deputy's vote is sign-band of deputy_matrix @ x plus noise (ODD 7.5).
         self.deputy_matrix = np.zeros((n, LINES + rows))
         self.coalition_deputy = np.zeros(n, dtype=bool)
@@ -188,7 +190,7 @@ class MajilisModel(mesa.Model):
         pull = np.where(government, 1.0, self.alignment[self.party_of[seat]])[:, None]
         candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
         proposer = np.where(government, GOVERNMENT, self.party_of[seat])
-        self.record.open_session(self, proposer, a.kind)
+        self.record.open_session(self, proposer, a.kind, a.moves)
         return Sitting(
             self.chamber,
             candidate_terms=_policy_terms(candidates)[None],
@@ -288,7 +290,9 @@ class MajilisModel(mesa.Model):
         self.defections[seats] = 0
         self.seated[seats] = True
         for seat in seats:
-            self.occupant[seat] = Deputy(self, int(seat))
+            deputy = self.occupant[seat] = Deputy(self, int(seat))
+            self.seated_as[deputy.unique_id] = (int(self.party_of[seat]), bool(self.district[seat]),
+                                                self.ideal[seat].copy())
         self._refresh()
 
     def _expel(self) -> None:
@@ -393,6 +397,7 @@ class _Record:
         self.session = np.zeros(roll_calls, dtype=np.int64)
         self.proposer = np.zeros(roll_calls, dtype=np.int64)
         self.kind = np.zeros(roll_calls, dtype=np.int64)
+        self.moves = np.zeros((roll_calls, len(DIMENSIONS)), dtype=bool)  # the dimensions each bill moves
         self.stance = np.zeros(roll_calls, dtype=np.int64)
         self.passed = np.zeros(roll_calls, dtype=bool)
         self.coalition_seats = np.zeros(roll_calls, dtype=np.int64)
@@ -404,10 +409,11 @@ class _Record:
         self.occupant_ids: list[list[int | None]] = []
         self.span = slice(0, 0)
 
-    def open_session(self, model: MajilisModel, proposer: np.ndarray, kind: np.ndarray) -> None:
+    def open_session(self, model: MajilisModel, proposer: np.ndarray, kind: np.ndarray, moves: np.ndarray) -> None:
         start = model.session * model.session_length
         self.span = span = slice(start, start + model.session_length)
         self.session[span], self.proposer[span], self.kind[span] = model.session, proposer, kind
+        self.moves[span] = moves
         self.coalition_seats[span] = model.coalition_seats
         self.coalition_power[span] = model.coalition_power
         self.occupant_ids.append([d.unique_id if d is not None else None for d in model.occupant])

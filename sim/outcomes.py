@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 
 from .agenda import GOVERNMENT
-from .config import BILL_KINDS
+from .config import BILL_KINDS, DIMENSIONS
 from .elections import election_outcomes
 from .model import MajilisModel
 from .power import banzhaf, shapley_shubik
-from .rollcall import ABSTAIN, NO, YES
+from .rollcall import ABSTAIN, NO, VACANT, YES
 
 # Voteview cast codes.
 YEA, NAY, ABSTAIN_OR_ABSENT, NOT_IN_OFFICE = 1, 6, 9, 0
@@ -69,6 +69,7 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
     row |= ruling_power(stats["seats"], model.parties[model.ruling].name, tuple(int(q) for q in model.thresholds))
     for i, party in enumerate(model.parties):
         row[f"rice_{party.name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
+    row |= dissent_by_dimension(model, span)
     # The coalition is formed once a session, so its seats per session are the whole trajectory.
     for session, seats in enumerate(coalition_seats[:: model.session_length], start=1):
         row[f"coalition_seats_s{session:02d}"] = int(seats)
@@ -76,6 +77,19 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
         ruling = model.parties[model.ruling].name
         row |= election_outcomes(model.elections[term], ruling, model.majority, int(model.thresholds[1]))
     return row
+
+
+def dissent_by_dimension(model: MajilisModel, span: slice) -> dict[str, float]:
+    """Per party and dimension: the share of its deputies' votes, on the roll calls whose bill moves
+    that dimension and on which the party took a line, that went against the line (NaN if none)."""
+    r = model.record
+    lines, counts, moves = r.lines[span, :-1], r.counts[span, :-1], r.moves[span]
+    against = np.where(lines > 0, counts[:, :, NO], 0) + np.where(lines < 0, counts[:, :, YES], 0)
+    cast = np.where(lines != 0, counts[:, :, :VACANT].sum(axis=2), 0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = (moves.T.astype(float) @ against) / (moves.T.astype(float) @ cast)  # (dimensions, parties)
+    return {f"dissent_{party.name}_{dim}": float(share[d, i])
+            for i, party in enumerate(model.parties) for d, dim in enumerate(DIMENSIONS)}
 
 
 def ruling_power(seats: dict[str, int], ruling: str, quotas: tuple[int, ...]) -> dict[str, float]:
@@ -114,6 +128,7 @@ def roll_call_table(model: MajilisModel) -> pd.DataFrame:
         "passed": r.passed[:done],
         "coalition_seats": r.coalition_seats[:done],
         "coalition_power": r.coalition_power[:done],
+        **{f"moves_{dim}": r.moves[:done, d] for d, dim in enumerate(DIMENSIONS)},
     }
     for i, name in enumerate(names):
         for label, col in (("yes", YES), ("no", NO), ("abstain", ABSTAIN)):
@@ -135,3 +150,23 @@ def voteview_matrix(model: MajilisModel) -> pd.DataFrame:
             if deputy is not None:
                 rows.setdefault(deputy, np.full(done, NOT_IN_OFFICE, dtype=np.int8))[span] = codes[span, seat]
     return pd.DataFrame.from_dict(rows, orient="index", columns=range(done)).rename_axis("deputy")
+
+
+def recorded_tables(model: MajilisModel) -> dict[str, pd.DataFrame]:
+    """What `run.record_roll_calls` keeps of a run, by file name: the roll calls, the Voteview-style
+    deputy-by-roll-call matrix (columns are roll call numbers), and the legislators."""
+    matrix = voteview_matrix(model)
+    matrix.columns = matrix.columns.astype(str)
+    return {"roll_calls": roll_call_table(model), "voteview": matrix.reset_index(),
+            "legislators": legislators_table(model)}
+
+
+def legislators_table(model: MajilisModel) -> pd.DataFrame:
+    """One row per deputy who ever sat, in Mesa id order (the rows of `voteview_matrix`): party and
+    seat kind when seated, and true position on each dimension."""
+    names = [p.name for p in model.parties] + ["self_nominated"]
+    rows = []
+    for deputy, (party, district, ideal) in sorted(model.seated_as.items()):
+        rows.append({"deputy": deputy, "party": names[party], "seat_kind": "district" if district else "list",
+                     **{dim: float(x) for dim, x in zip(DIMENSIONS, ideal, strict=True)}})
+    return pd.DataFrame(rows)

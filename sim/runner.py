@@ -17,7 +17,7 @@ from tqdm import tqdm
 from .config import Config
 from .lifeline import exit_with
 from .model import MajilisModel, run_lockstep
-from .outcomes import roll_call_table, run_outcomes
+from .outcomes import recorded_tables, run_outcomes
 
 # Replicates run in lockstep, and per task sent to a worker process: enough to share numpy's per-call
 # overhead of a roll call among many houses and to amortise pickling, few enough to keep a progress bar
@@ -55,9 +55,12 @@ def config_columns(cfg: Config) -> dict[str, Any]:
     return flat
 
 
-def run_replicates(cfg: Config, replicates: range) -> list[tuple[list[dict], pd.DataFrame | None]]:
+Tables = dict[str, pd.DataFrame]
+
+
+def run_replicates(cfg: Config, replicates: range) -> list[tuple[list[dict], Tables]]:
     """Runs of these replicates, in lockstep (sim.model.run_lockstep): for each, a row of outcomes
-    per term, and the roll-call table when asked for."""
+    per term, and the recorded tables (sim.outcomes.recorded_tables) when asked for."""
     models: list[MajilisModel] = []
     try:
         for replicate in replicates:
@@ -66,19 +69,18 @@ def run_replicates(cfg: Config, replicates: range) -> list[tuple[list[dict], pd.
         results = []
         for replicate, model in zip(replicates, models, strict=True):
             rows = [{"replicate": replicate, **row} for row in run_outcomes(model)]
-            calls = None
-            if cfg.run.record_roll_calls:
-                calls = roll_call_table(model)
-                calls.insert(0, "replicate", replicate)
-            results.append((rows, calls))
+            tables = recorded_tables(model) if cfg.run.record_roll_calls else {}
+            for table in tables.values():
+                table.insert(0, "replicate", replicate)
+            results.append((rows, tables))
         return results
     finally:
         for model in models:
             model.release()
 
 
-def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple[list[dict], pd.DataFrame | None]]:
-    """Yield (outcome rows, roll-call table or None) for every replicate, in replicate order.
+def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple[list[dict], Tables]]:
+    """Yield (outcome rows, recorded tables) for every replicate, in replicate order.
 
     With several workers (run.workers, 0 for every core) chunks of replicates run in worker
     processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
@@ -133,17 +135,18 @@ def _worker_context() -> multiprocessing.context.BaseContext:
 def run_experiment(
     cfg: Config,
     progress: bool | None = None,
-    on_roll_calls: Callable[[pd.DataFrame], None] | None = None,
+    on_table: Callable[[str, pd.DataFrame], None] | None = None,
 ) -> pd.DataFrame:
     """Every replicate of `cfg`: one row per replicate and term, with the config columns, the seed
     and the outcomes.
-    Roll-call tables, when recorded, go to `on_roll_calls` one replicate at a time so they never
-    accumulate in memory."""
+    Recorded tables (run.record_roll_calls) go to `on_table(name, table)` one replicate at a time,
+    so they never accumulate in memory."""
     rows = []
-    for replicate_rows, calls in iter_replicates(cfg, progress):
+    for replicate_rows, tables in iter_replicates(cfg, progress):
         rows += replicate_rows
-        if calls is not None and on_roll_calls is not None:
-            on_roll_calls(calls)
+        for name, table in tables.items():
+            if on_table is not None:
+                on_table(name, table)
     outcomes = pd.DataFrame(rows)
     params = pd.DataFrame([config_columns(cfg)] * len(outcomes))
     return pd.concat([params, outcomes], axis=1)

@@ -27,6 +27,11 @@ def test_run_writes_the_runs_table_and_prints_the_summary(tmp_path):
     assert len(runs) == 4 and runs["name"].eq("baseline").all()
     calls = pd.read_parquet(tmp_path / "roll_calls.parquet")
     assert len(calls) == 4 * 500 and calls.replicate.nunique() == 4
+    assert calls[["moves_russia", "moves_energy", "moves_agriculture"]].any(axis=1).all()  # every bill moves one
+    matrix = pd.read_parquet(tmp_path / "voteview.parquet")
+    people = pd.read_parquet(tmp_path / "legislators.parquet")
+    assert matrix.shape[1] == 2 + 500 and set(matrix.iloc[:, 2:].stack().unique()) <= {0, 1, 6, 9}
+    assert set(matrix.deputy) <= set(people.deputy) and people.replicate.nunique() == 4
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert "coalition_formed" in set(summary.outcome)
     assert not list(tmp_path.glob(".*.tmp"))
