@@ -20,7 +20,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from hydra import compose, initialize_config_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
@@ -29,16 +28,10 @@ from naive import NaiveMajilisModel  # noqa: E402
 
 from sim.config import Config  # noqa: E402
 from sim.elections import allocate_list_seats  # noqa: E402
-from sim.hydra_config import register_schema, to_config  # noqa: E402
+from sim.hydra_config import load_config  # noqa: E402
 from sim.model import MajilisModel, run_lockstep  # noqa: E402
 from sim.power import banzhaf, shapley_shubik  # noqa: E402
 from sim.runner import CHUNK, run_experiment  # noqa: E402
-
-
-def baseline(*overrides: str) -> Config:
-    register_schema()
-    with initialize_config_dir(config_dir=str(ROOT / "configs"), version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def median_seconds(work, repeats: int) -> float:
@@ -107,7 +100,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the end-to-end runs")
     args = parser.parse_args()
     repeats = 20 if args.quick else 60
-    cfg = baseline()
+    cfg = load_config()
     calls = cfg.agenda.session_length * cfg.agenda.sessions_per_term
     print(f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}, numpy {np.__version__}")
@@ -134,7 +127,7 @@ def main() -> None:
     for label, index in (("Banzhaf", banzhaf), ("Shapley-Shubik", shapley_shubik)):
         seconds = median_seconds(lambda r, index=index: index(singles, 1001 + r), 5)
         print(f"{label} index of a game of 2,000 single seats (quota 1001-1005): {1e3 * seconds:.1f} ms")
-    forming = baseline("experiment=ruling_minority", "minor.opposition_intent=1")
+    forming = load_config("experiment=ruling_minority", "minor.opposition_intent=1")
     lockstep_term(forming, 0)
     game = median_seconds(lambda r: lockstep_term(forming, CHUNK * r), max(3, repeats // 10)) / CHUNK
     print(f"one term of ruling_minority at intent 1 (14 players, the exact coalition search every session), "
@@ -142,7 +135,7 @@ def main() -> None:
 
     for workers in (1, 2):
         n = 500
-        run_cfg = baseline(f"run.replicates={n}", f"run.workers={workers}")
+        run_cfg = load_config(f"run.replicates={n}", f"run.workers={workers}")
         start = time.perf_counter()
         run_experiment(run_cfg, progress=False)
         print(f"replicates per second, workers={workers}: {n / (time.perf_counter() - start):.0f}")
@@ -166,7 +159,7 @@ def main() -> None:
               f"{1e6 * together:.1f} us per house in lockstep")
 
     for length in (50, 100, 200, 400):
-        longer = baseline(f"agenda.session_length={length}")
+        longer = load_config(f"agenda.session_length={length}")
         n_calls = length * longer.agenda.sessions_per_term
         tt = median_seconds(lambda r, longer=longer: term(longer, r), max(5, repeats // 4))
         print(f"{n_calls:>5} roll calls per term: {1e3 * tt:.1f} ms per term, "

@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
+from hydra import compose, initialize_config_dir
 from hydra.core.config_store import ConfigStore
 from omegaconf import DictConfig, OmegaConf, open_dict, read_write
 
 from .config import Config, ConfigError, apply_minor, unknown_keys, validate
+
+CONFIGS = Path(__file__).resolve().parents[1] / "configs"
+
+
+def load_config(*overrides: str) -> Config:
+    """The validated Config that `python run.py OVERRIDES...` runs, composed the same way (without
+    run.py's naming of the run): `load_config("experiment=weak_whip", "run.replicates=50")`."""
+    register_schema()
+    with initialize_config_dir(config_dir=str(CONFIGS), version_base="1.3"):
+        return to_config(compose(config_name="config", overrides=list(overrides)))
 
 
 def register_schema() -> None:

@@ -55,6 +55,7 @@ def fingerprint(cfg: Config) -> str:
     rest on (Python 3.12 changed how sum() adds floats)."""
     digest = hashlib.sha256()
     settings = asdict(cfg)
+    del settings["name"]  # a label: the same overrides in another order name a run differently
     settings["run"] = {k: v for k, v in settings["run"].items() if k not in PRESENTATION}
     digest.update(json.dumps(settings, sort_keys=True).encode())
     for path in model_sources():

@@ -1,4 +1,4 @@
-"""Compose configs the way run.py does, and run small models."""
+"""Compose configs the way run.py does (sim.load_config), and run small models."""
 
 from __future__ import annotations
 
@@ -7,21 +7,17 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
-from hydra import compose, initialize_config_dir
 
+import sim
 from sim.config import Config
-from sim.hydra_config import register_schema, to_config
 from sim.model import MajilisModel
 
 ROOT = Path(__file__).resolve().parents[1]
-CONFIGS = str(ROOT / "configs")
-register_schema()
 
 
 @cache
 def _composed(overrides: tuple[str, ...]) -> Config:
-    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
-        return to_config(compose(config_name="config", overrides=list(overrides)))
+    return sim.load_config(*overrides)
 
 
 def load(*overrides: str) -> Config:

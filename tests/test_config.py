@@ -128,3 +128,12 @@ def test_every_experiment_and_sweep_file_composes_into_a_valid_config(group):
         validate(cfg)
         if group == "experiment":
             assert cfg.name == path.stem, f"{path.name} must set name: {path.stem}"
+
+
+def test_load_config_composes_what_run_py_runs():
+    import sim
+
+    cfg = sim.load_config("experiment=weak_whip", "run.replicates=7")
+    assert cfg.name == "weak_whip" and cfg.run.replicates == 7 and cfg.parties["qhp"].whip_strength == 0.425
+    with pytest.raises(ConfigError, match="behavior.loyalty_mean = 2.0"):
+        sim.load_config("behavior.loyalty_mean=2")
