@@ -12,12 +12,32 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from .rollcall import ABSTAIN, NO, YES, Bill
+
 if TYPE_CHECKING:
     from .model import MajilisModel
 
 
 class Deputy(mesa.Agent):
     """One member of the Majilis, seated in row `seat` of the model's deputy arrays."""
+
+    def vote(self, bill: Bill) -> int:
+        """Yes (YES), no (NO) or abstain (ABSTAIN) on `bill`, by ODD 7.5 for this one deputy. The model
+        casts every deputy's vote at once (sim.rollcall); this is the same rule, written out.
+
+        u = (1 - lam) * policy_weight * gain + lam * party line + (pull + fear) * stance
+            + coalition weight * line of the coalition (self-nominated members) + shock
+        gain = sum_d salience_d * ((status_quo_d - ideal_d)^2 - (proposal_d - ideal_d)^2)
+        yes when u > abstain_band, no when u <= -abstain_band, abstain between."""
+        m, seat = self.model, self.seat
+        row = m.party_of[seat]
+        gain = float(np.sum(self.salience * ((bill.status_quo - self.ideal) ** 2 - (bill.proposal - self.ideal) ** 2)))
+        lam = self.loyalty * m.whip[row]
+        u = ((1.0 - lam) * m.behavior.policy_weight * gain + lam * bill.lines[row]
+             + (m.deputy_pull[seat] + self.fear) * bill.stance
+             + m.cfg.coalition.weight * m.coalition_deputy[seat] * bill.coalition_line + bill.shocks[seat])
+        band = m.behavior.abstain_band
+        return YES if u > band else NO if u <= -band else ABSTAIN
 
     def __init__(self, model: MajilisModel, seat: int) -> None:
         super().__init__(model)

@@ -11,7 +11,7 @@ from .agents import Deputy, Executive, Party
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config, validate
 from .elections import ElectionResult, simulate_election
-from .rollcall import CLINE, LINES, NO, STANCE, VACANT, YES, Chamber, Sitting
+from .rollcall import CLINE, LINES, NO, STANCE, VACANT, YES, Bill, Chamber, Sitting
 from .rules import blocking_minority, threshold_array
 
 
@@ -135,6 +135,9 @@ class MajilisModel(mesa.Model):
         self.session = 0
         # Roll calls held so far. Mesa's own `steps` counts step() calls, which lockstep runs bypass.
         self.held = 0
+        # The session's roll calls, and the last bill voted on (step() by step() only).
+        self.sitting: Sitting | None = None
+        self.last_bill: Bill | None = None
         # Per term: expulsions and defections as they happen, fear and vacancies at its end.
         self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
         self.record = _Record(self.roll_calls, rows, n)
@@ -165,7 +168,9 @@ class MajilisModel(mesa.Model):
         i = self.held % self.session_length
         if i == 0:
             self.sitting = self.open_session()
+        status_quo = self.sitting.status_quo_terms[0].copy()
         self.sitting.roll_call(i)
+        self.last_bill = self.sitting.bill(0, i, status_quo)
         self.held += 1
         if i == self.session_length - 1:
             self.close_session(self.sitting, 0)

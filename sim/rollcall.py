@@ -26,6 +26,18 @@ SIGN = np.array([-1.0, 1.0])  # the executive's stance, indexed by whether it ac
 
 
 @dataclass(frozen=True)
+class Bill:
+    """One roll call as a deputy sees it (ODD 7.3-7.5)."""
+
+    status_quo: np.ndarray  # policy before the vote, on (russia, energy, agriculture)
+    proposal: np.ndarray  # policy if the bill passes
+    stance: int  # the executive's: +1 endorses, -1 opposes
+    lines: np.ndarray  # each party row's line: +1 yes, 0 free vote or abstain, -1 no
+    coalition_line: int  # the opposition coalition's line (0 without one)
+    shocks: np.ndarray  # each seat's idiosyncratic shock on this vote
+
+
+@dataclass(frozen=True)
 class Chamber:
     """What every house of a batch shares: the executive's gain rows and ideal point, its tolerance of
     a bill's cost, the abstention band's edges, and the party row of self-nominated deputies."""
@@ -94,6 +106,17 @@ class Sitting:
         self.lines[:, i], self.votes[:, i] = self.x[:, LINES:], votes
         if i == self.noise.shape[1] - 1:
             self._count()
+
+    def bill(self, house: int, i: int, status_quo_terms: np.ndarray) -> Bill:
+        """House `house`'s bill i as its deputies see it: from its party lines on (during the vote) until
+        the next roll call. `status_quo_terms` are the policy terms before the vote (ODD 7.3:
+        x[:6] = terms(status quo) - terms(proposal))."""
+        half = len(status_quo_terms) // 2
+        x = self.x[house]
+        proposal_terms = status_quo_terms - x[:STANCE]
+        return Bill(status_quo=status_quo_terms[half:] / -2.0, proposal=proposal_terms[half:] / -2.0,
+                    stance=int(x[STANCE]), lines=x[LINES:].copy(), coalition_line=int(x[CLINE]),
+                    shocks=self.noise[house, i])
 
     def _draft(self, i: int) -> np.ndarray:
         """A bill moves some dimensions to its candidate point and leaves the others at the status quo;

@@ -200,3 +200,40 @@ def test_every_seated_deputy_votes_yes_no_or_abstain_once(cfg, seed):
     assert len(model.agents) == model.seated.sum()
     assert (model.record.passed == (model.record.counts[:, :, YES].sum(axis=1)
                                     >= model.thresholds[model.record.kind])).all()
+
+
+class _Checked(MajilisModel):
+    """Checks, at every roll call, that each seated deputy's own vote() gives the vote the sitting cast
+    (before the session closes and changes fear, coalition and seats)."""
+
+    checked = 0
+
+    def check(self) -> None:
+        i = (self.held - 1) % self.session_length
+        cast = self.sitting.votes[0, i]
+        for deputy in self.agents:
+            assert deputy.vote(self.last_bill) == cast[deputy.seat], (self.held, deputy.seat)
+            _Checked.checked += 1
+
+    def close_session(self, sitting, house: int) -> None:
+        self.check()
+        super().close_session(sitting, house)
+
+
+@pytest.mark.parametrize("overrides", [
+    (),
+    FORMING,  # a coalition: party lines and self-nominated members follow its line
+    ("experiment=two_terms",),  # an election between terms: a new house
+    ("behavior.expel_rate=1", "parties.osdp.reserve=0", "parties.qhp.reserve=0"),  # vacant seats
+])
+def test_each_deputy_s_vote_rule_gives_the_vote_the_sitting_cast(overrides):
+    cfg = load(*overrides, "agenda.session_length=30")
+    for seed in range(4):
+        model = _Checked(cfg, rng=np.random.default_rng(seed))
+        while model.running:
+            model.step()
+            if model.held % model.session_length:
+                model.check()
+    assert _Checked.checked > 0
+    if "parties.osdp.reserve=0" in overrides:
+        assert not model.seated.all()
