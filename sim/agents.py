@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 class Deputy(mesa.Agent):
     """One member of the Majilis, seated in row `seat` of the model's deputy arrays."""
 
+    def __init__(self, model: MajilisModel, seat: int) -> None:
+        super().__init__(model)
+        self.seat = seat
+
     def vote(self, bill: Bill) -> int:
         """Yes (YES), no (NO) or abstain (ABSTAIN) on `bill`, by ODD 7.5 for this one deputy. The model
         casts every deputy's vote at once (sim.rollcall); this is the same rule, written out.
@@ -38,10 +42,6 @@ class Deputy(mesa.Agent):
              + m.cfg.coalition.weight * m.coalition_deputy[seat] * bill.coalition_line + bill.shocks[seat])
         band = m.behavior.abstain_band
         return YES if u > band else NO if u <= -band else ABSTAIN
-
-    def __init__(self, model: MajilisModel, seat: int) -> None:
-        super().__init__(model)
-        self.seat = seat
 
     @property
     def party(self) -> str | None:

@@ -13,6 +13,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from parliamentarch import get_seats_centers  # noqa: E402
 
+from .config import BILL_KINDS  # noqa: E402
 from .elections import allocate_list_seats  # noqa: E402
 from .measures import SHARES, share, size_text  # noqa: E402
 from .results import atomic_path  # noqa: E402
@@ -268,7 +269,6 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
     """The ruling party's voting power at each bill kind's threshold, one bar per house: the
     normalised Banzhaf index and the Shapley-Shubik index (an elected house: the mean over
     replicates, with the 5-95 % range as a whisker)."""
-    kinds = ("ordinary", "constitutional", "amendment")
     colours = plt.get_cmap("Dark2")(np.arange(len(houses)) % 8)
     width = 0.8 / len(houses)
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
@@ -276,15 +276,15 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
                                   strict=True):
         for i, ((label, runs), colour) in enumerate(zip(houses.items(), colours, strict=True)):
             first = runs[runs["term"] == 1]
-            values = [first[f"ruling_{index}_{kind}"] for kind in kinds]
+            values = [first[f"ruling_{index}_{kind}"] for kind in BILL_KINDS]
             mean = np.array([v.mean() for v in values])
             spread = np.array([[m - v.quantile(0.05), v.quantile(0.95) - m] for v, m in zip(values, mean, strict=True)])
             spread = np.clip(spread, 0.0, None)  # rounding can put a quantile a hair past the mean
-            x = np.arange(len(kinds)) + (i - (len(houses) - 1) / 2) * width
+            x = np.arange(len(BILL_KINDS)) + (i - (len(houses) - 1) / 2) * width
             ax.bar(x, mean, width, color=colour, label=label,
                    yerr=spread.T if spread.max() > 1e-9 else None, capsize=2)
-        ax.set_xticks(range(len(kinds)), ["ordinary law\n(majority)", "constitutional law\n(2/3)",
-                                          "amendment\n(3/4)"], fontsize=9)
+        ax.set_xticks(range(len(BILL_KINDS)), ["ordinary law\n(majority)", "constitutional law\n(2/3)",
+                                               "amendment\n(3/4)"], fontsize=9)
         ax.set_title(f"ruling party's {title}", fontsize=11)
         ax.set_ylim(0, 1.05)
     axes[0].set_ylabel("share of the house's voting power")

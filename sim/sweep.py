@@ -45,10 +45,10 @@ def swept_parameters(jobs: list[Path]) -> list[str]:
     return [key for key, seen in values.items() if len(seen) > 1]
 
 
-def gather(sweep_dir: Path) -> tuple[pd.DataFrame, list[Path]]:
+def gather(jobs: list[Path]) -> tuple[pd.DataFrame, list[Path]]:
     """One table of every complete job's runs (with its job directory), and the jobs not complete."""
     tables, missing = [], []
-    for job in job_dirs(sweep_dir):
+    for job in jobs:
         if (job / DONE).exists():
             runs = pd.read_parquet(job / "runs.parquet")
             runs.insert(0, "job", job.name)
@@ -62,7 +62,8 @@ def finish_sweep(sweep_dir: Path) -> list[Path]:
     """Write sweep.parquet and the sweep's figures; log every job that did not complete and why,
     and return those jobs."""
     sweep_dir = Path(sweep_dir)
-    sweep, missing = gather(sweep_dir)
+    jobs = job_dirs(sweep_dir)
+    sweep, missing = gather(jobs)
     for job in missing:
         error = job / ERROR
         reason = error.read_text().strip().splitlines()[-1] if error.exists() else "no results (interrupted?)"
@@ -71,7 +72,7 @@ def finish_sweep(sweep_dir: Path) -> list[Path]:
         log.error("no job of %s completed; nothing gathered", sweep_dir)
         return missing
     write_table(sweep, sweep_dir / "sweep.parquet")
-    params = [p for p in swept_parameters(job_dirs(sweep_dir)) if p in sweep.columns and p != "name"]
+    params = [p for p in swept_parameters(jobs) if p in sweep.columns and p != "name"]
     sweep_figures(sweep, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
     return missing
