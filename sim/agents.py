@@ -73,7 +73,7 @@ class Deputy(mesa.Agent):
 
     @property
     def defections(self) -> int:
-        """Votes against the party line in the last completed session."""
+        """Votes against the party line over its time in the seat (completed sessions)."""
         return int(self.model.defections[self.seat])
 
     @property

@@ -115,8 +115,8 @@ class BehaviorConfig:
     policy_weight: float = _bounded(6.0, 0.0, None)
     noise_sd: float = _bounded(0.3, 0.0, None)
     abstain_band: float = _bounded(0.25, 0.0, None)
-    defection_limit: int = _bounded(3, 1, None)
-    expel_rate: float = _bounded(0.17, *UNIT)
+    dissent_tolerance: float = _bounded(0.02, *UNIT)
+    expel_rate: float = _bounded(0.17, 0.0, None)
 
 
 @dataclass

@@ -23,7 +23,7 @@ from .summary import summary_text
 log = logging.getLogger(__name__)
 DONE = "done.json"
 # The tables run.record_roll_calls writes, one Parquet file each (sim.outcomes.recorded_tables).
-RECORDED = ("roll_calls", "voteview", "legislators")
+RECORDED = ("roll_calls", "voteview", "legislators", "expulsions")
 PACKAGE = Path(__file__).parent
 # Settings that change how a job runs or is shown, never its numbers.
 PRESENTATION = ("workers", "progress", "figures")

@@ -116,7 +116,13 @@ class MajilisModel(mesa.Model):
         self.salience = np.zeros((n, n_dim))
         self.loyalty = np.zeros(n)
         self.fear_base = np.zeros(n)
+        # Each deputy's record while seated (a new deputy starts a new one): roll calls sat, votes
+        # against the party line, and those of them also against the executive's stance (ODD 7.9).
+        self.sat = np.zeros(n, dtype=np.int64)
         self.defections = np.zeros(n, dtype=np.int64)
+        self.defections_against = np.zeros(n, dtype=np.int64)
+        # A self-nominated deputy's own threat to its mandate; party deputies share their party's.
+        self.mandate_threat = np.zeros(n)
         self.seated = np.ones(n, dtype=bool)
         self.occupant: list[Deputy | None] = [None] * n
         # Every deputy who ever sat, by Mesa id, as seated: party row, district seat or not, true position.
@@ -140,6 +146,8 @@ class MajilisModel(mesa.Model):
         self.last_bill: Bill | None = None
         # Per term: expulsions and defections as they happen, fear and vacancies at its end.
         self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
+        # Every expulsion: when, whom, and the record it was judged on.
+        self.expelled: list[dict] = []
         self.record = _Record(self.roll_calls, rows, n)
 
     def release(self) -> None:
@@ -216,12 +224,18 @@ class MajilisModel(mesa.Model):
         """Take this house's results (row `house` of the sitting): record them, sanction dissent,
         expel repeated defectors, and let threats decay."""
         self.status_quo_terms = sitting.status_quo_terms[house]
-        self.defections = sitting.defections[house]
-        self.term_stats[-1]["defections"] += int(self.defections.sum())
+        sat = sitting.sat[house]
+        self.sat += sat
+        self.defections += sitting.defections[house]
+        self.defections_against += sitting.defections_against_executive[house]
+        self.term_stats[-1]["defections"] += int(sitting.defections[house].sum())
         self.record.close_session(sitting, house)
-        self._sanction(sitting.counts[house], sitting.stance[house])
-        self._expel()
-        self.threat *= 1.0 - self.executive.threat_decay
+        self._sanction(sitting.counts[house], sitting.stance[house], sitting.against_executive[house])
+        self._expel(sat)
+        # Threats fade at threat_decay per 100 roll calls, so a session's length does not matter.
+        fade = (1.0 - self.executive.threat_decay) ** (self.session_length / 100)
+        self.threat *= fade
+        self.mandate_threat *= fade
         self._update_fear()
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
@@ -250,19 +264,24 @@ class MajilisModel(mesa.Model):
         self._seat_new_deputies(np.arange(self.members))
         self.term_stats.append({"expulsions": 0, "defections": 0, "seats": comp.seats()})
 
-    def _sanction(self, counts: np.ndarray, stance: np.ndarray) -> None:
+    def _sanction(self, counts: np.ndarray, stance: np.ndarray, against: np.ndarray) -> None:
         """Raise each party's registration threat by sanction_rate times the share of its seated
-        deputies who voted against the executive's stance, summed over the session's roll calls."""
-        against = counts[:, :, NO] * (stance > 0)[:, None] + counts[:, :, YES] * (stance < 0)[:, None]
+        deputies who voted against the executive's stance, summed over the session's roll calls; a
+        self-nominated deputy's own mandate threat by sanction_rate times its votes against it."""
+        party_against = counts[:, :, NO] * (stance > 0)[:, None] + counts[:, :, YES] * (stance < 0)[:, None]
         seated = counts[:, :, :VACANT].sum(axis=2)
-        share = against / np.maximum(seated, 1)
+        share = party_against / np.maximum(seated, 1)
         self.threat += self.executive.sanction_rate * share.sum(axis=0)
+        self.threat[self.independent] = 0.0
+        independent = self.party_of == self.independent
+        self.mandate_threat[independent] += self.executive.sanction_rate * against[independent]
 
     # -- state changes -------------------------------------------------------------------------
 
     def _update_fear(self) -> None:
         b = self.behavior
-        self.fear = np.clip(b.fear_scale * (self.fear_base + self.threat[self.party_of]), 0.0, 1.0)
+        threat = np.where(self.party_of == self.independent, self.mandate_threat, self.threat[self.party_of])
+        self.fear = np.clip(b.fear_scale * (self.fear_base + threat), 0.0, 1.0)
         self.deputy_matrix[:, STANCE] = self.deputy_pull + self.fear
 
     def _refresh(self) -> None:
@@ -292,7 +311,8 @@ class MajilisModel(mesa.Model):
         self.loyalty[seats] = _beta(rng, b.loyalty_mean, b.loyalty_concentration, k)
         base = np.where(independent, self.cfg.independents.fear_base, 1.0 - self.security[code])
         self.fear_base[seats] = np.clip(base + b.fear_sd * rng.standard_normal(k), 0.0, 1.0)
-        self.defections[seats] = 0
+        self.sat[seats] = self.defections[seats] = self.defections_against[seats] = 0
+        self.mandate_threat[seats] = 0.0
         self.seated[seats] = True
         for seat in seats:
             deputy = self.occupant[seat] = Deputy(self, int(seat))
@@ -300,22 +320,39 @@ class MajilisModel(mesa.Model):
                                                 self.ideal[seat].copy())
         self._refresh()
 
-    def _expel(self) -> None:
-        """Imperative mandate: a repeated defector may be expelled, with probability expel_rate times
-        the whip strength. A list seat goes to the next on the list (or falls vacant when the list is
+    def _expel(self, sat: np.ndarray) -> None:
+        """Imperative mandate: a party expels the dissent that endangers it, votes against its line that
+        are also against the executive's stance (ODD 7.9). Over the `sat` roll calls a deputy sat this
+        session, its hazard is expel_rate times the whip strength times the party's registration threat
+        (capped at 1: how endangered the party is) times how far the record's rate of such votes exceeds
+        dissent_tolerance. A list seat goes to the next on the list (or falls vacant when the list is
         exhausted); a district deputy keeps the seat as a self-nominated deputy."""
         b = self.behavior
-        chance = b.expel_rate * self.whip[self.party_of]
+        # Net of the votes with the executive against the line: a deputy who sides with the Government as
+        # often as against it is no danger to the party's registration.
+        rate = (2 * self.defections_against - self.defections) / np.maximum(self.sat, 1)
+        endangered = np.minimum(self.threat, 1.0) * self.whip
+        hazard = b.expel_rate * endangered[self.party_of] * np.maximum(rate - b.dissent_tolerance, 0.0) * sat
         draw = self.rng.random(self.members)
-        expelled = (self.seated & self.imperative[self.party_of]
-                    & (self.defections >= b.defection_limit) & (draw < chance))
+        expelled = self.seated & self.imperative[self.party_of] & (draw < -np.expm1(-hazard))
         if not expelled.any():
             return
         refill = []
         for seat in np.flatnonzero(expelled):
             self.term_stats[-1]["expulsions"] += 1
+            self.expelled.append({
+                "term": len(self.term_stats), "session": self.session, "seat": int(seat),
+                "deputy": self.occupant[seat].unique_id, "party": self.parties[self.party_of[seat]].name,
+                "seat_kind": "district" if self.district[seat] else "list",
+                **{dim: float(x) for dim, x in zip(DIMENSIONS, self.ideal[seat], strict=True)},
+                "roll_calls_sat": int(self.sat[seat]),
+                "with_executive": int(self.defections[seat] - self.defections_against[seat]),
+                "against_executive": int(self.defections_against[seat]),
+            })
             if self.district[seat]:
+                # Sits on with no party: its record against a party line no longer applies.
                 self.party_of[seat] = self.independent
+                self.sat[seat] = self.defections[seat] = self.defections_against[seat] = 0
                 continue
             self.occupant[seat].remove()
             self.occupant[seat] = None

@@ -154,11 +154,27 @@ def voteview_matrix(model: MajilisModel) -> pd.DataFrame:
 
 def recorded_tables(model: MajilisModel) -> dict[str, pd.DataFrame]:
     """What `run.record_roll_calls` keeps of a run, by file name: the roll calls, the Voteview-style
-    deputy-by-roll-call matrix (columns are roll call numbers), and the legislators."""
+    deputy-by-roll-call matrix (columns are roll call numbers), the legislators and the expulsions."""
     matrix = voteview_matrix(model)
     matrix.columns = matrix.columns.astype(str)
     return {"roll_calls": roll_call_table(model), "voteview": matrix.reset_index(),
-            "legislators": legislators_table(model)}
+            "legislators": legislators_table(model), "expulsions": expulsions_table(model)}
+
+
+# Columns of the expulsions table, with fixed types so that runs without an expulsion write the same schema.
+EXPULSION_COLUMNS = {
+    "term": "int64", "session": "int64", "seat": "int64", "deputy": "int64", "party": "string",
+    "seat_kind": "string", **dict.fromkeys(DIMENSIONS, "float64"),
+    "roll_calls_sat": "int64", "with_executive": "int64", "against_executive": "int64",
+}
+
+
+def expulsions_table(model: MajilisModel) -> pd.DataFrame:
+    """One row per expulsion under the imperative mandate: when (term from 1; session numbered as in
+    the roll-call table), the seat and deputy, party, seat kind, the deputy's true position, and its
+    record: roll calls sat and its votes against the party line, split by whether they went with or
+    against the executive's stance (ODD 7.9)."""
+    return pd.DataFrame(model.expelled, columns=list(EXPULSION_COLUMNS)).astype(EXPULSION_COLUMNS)
 
 
 def legislators_table(model: MajilisModel) -> pd.DataFrame:

@@ -52,7 +52,7 @@ class Chamber:
 @dataclass
 class Sitting:
     """One session's bills and everything its roll calls read, stacked over R houses; the results
-    (stance, passed, lines, votes, then counts and defections) fill in as the roll calls run."""
+    (stance, passed, lines, votes, then counts and each seat's record) fill in as the roll calls run."""
 
     chamber: Chamber
     candidate_terms: np.ndarray  # (R, B, 6) policy terms of each bill's target point
@@ -72,7 +72,12 @@ class Sitting:
     lines: np.ndarray = field(init=False)
     votes: np.ndarray = field(init=False)
     counts: np.ndarray = field(init=False)  # (R, B, parties + 1, 4) votes by party and code
-    defections: np.ndarray = field(init=False)  # (R, n) votes against the seat's party line
+    # Per seat over the session (R, n): roll calls sat; votes against the executive's stance; votes
+    # against the party line, and those of them also against the executive's stance.
+    sat: np.ndarray = field(init=False)
+    against_executive: np.ndarray = field(init=False)
+    defections: np.ndarray = field(init=False)
+    defections_against_executive: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         houses, bills, seats = self.noise.shape
@@ -159,8 +164,9 @@ class Sitting:
         return votes
 
     def _count(self) -> None:
-        """Votes by party and code on every roll call, and each seat's defections: the vote opposite to
-        its party's line, NO under a yes line and YES under a no line."""
+        """Votes by party and code on every roll call, and each seat's record: roll calls sat, votes
+        against the executive's stance, and defections (the vote opposite to its party's line, NO under
+        a yes line and YES under a no line), split by whether they also went against the executive."""
         houses, bills, _ = self.votes.shape
         rows = self.party_matrix.shape[1]
         bins = (np.arange(houses * bills).reshape(houses, bills, 1) * rows + self.party_of[:, None, :]) * 4
@@ -168,4 +174,9 @@ class Sitting:
         self.counts = counts.reshape(houses, bills, rows, 4)
         opposite = np.choose(self.lines + 1, [YES, -1, NO]).astype(np.int8)
         own_line = np.take_along_axis(opposite, np.broadcast_to(self.party_of[:, None, :], self.votes.shape), axis=2)
-        self.defections = (self.votes == own_line).sum(axis=1)
+        defected = self.votes == own_line
+        against = self.votes == np.where(self.stance > 0, NO, YES)[:, :, None].astype(np.int8)
+        self.sat = (self.votes != VACANT).sum(axis=1)
+        self.against_executive = against.sum(axis=1)
+        self.defections = defected.sum(axis=1)
+        self.defections_against_executive = (defected & against).sum(axis=1)

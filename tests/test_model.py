@@ -75,10 +75,20 @@ def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
 
 
 def _expulsion_ready(cfg: Config) -> MajilisModel:
-    cfg.behavior.expel_rate = 1.0
-    cfg.behavior.defection_limit = 1
+    cfg.behavior.expel_rate = 1e9
     cfg.parties["amanat"].whip_strength = 1.0
-    return MajilisModel(cfg, rng=np.random.default_rng(3))
+    model = MajilisModel(cfg, rng=np.random.default_rng(3))
+    model.threat[model.ruling] = 1.0  # a party under threat polices its deputies
+    return model
+
+
+def _rebel(model: MajilisModel, seat: int) -> None:
+    """Give the deputy in `seat` a session's record of votes against its line and the executive."""
+    model.sat[seat], model.defections[seat], model.defections_against[seat] = 100, 5, 5
+
+
+def _expel(model: MajilisModel) -> None:
+    model._expel(np.full(model.members, 100))
 
 
 def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):
@@ -86,23 +96,48 @@ def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):
     seat = int(np.flatnonzero((model.party_of == model.ruling) & ~model.district)[0])
     old = model.occupant[seat]
     reserve = model.parties[model.ruling].reserve
-    model.defections[seat] = 1
-    model._expel()
+    _rebel(model, seat)
+    _expel(model)
     new = model.occupant[seat]
     assert new is not old and isinstance(new, Deputy) and new.unique_id != old.unique_id
     assert old not in model.agents and new in model.agents
     assert len(model.agents) == 98 and model.seated.all()
     assert new.party == "amanat" and new.seat_kind == "list" and new.seated
+    assert new.defections == 0 and model.sat[seat] == 0  # a new deputy starts a new record
     assert model.parties[model.ruling].reserve == reserve - 1
     assert model.expulsions == 1
+    [row] = model.expelled
+    assert row["deputy"] == old.unique_id and row["party"] == "amanat" and row["seat_kind"] == "list"
+    assert (row["with_executive"], row["against_executive"], row["roll_calls_sat"]) == (0, 5, 100)
+
+
+def test_the_party_expels_dissent_against_the_executive_not_for_it(baseline):
+    """Votes against the line that side with the Government are no danger to the party; those against
+    both are, past the tolerance; and a party under no threat expels nobody."""
+    model = _expulsion_ready(baseline)
+    seats = np.flatnonzero((model.party_of == model.ruling) & ~model.district)[:3]
+    model.sat[seats] = 100
+    model.defections[seats] = 5
+    model.defections_against[seats] = [0, 5, 3]  # with the executive; against it; net 1 in 100 against
+    _expel(model)
+    assert [row["seat"] for row in model.expelled] == [seats[1], seats[2]]
+    calm = _expulsion_ready(load())
+    calm.threat[:] = 0.0
+    _rebel(calm, int(seats[1]))
+    _expel(calm)
+    assert calm.expulsions == 0
+    tolerant = _expulsion_ready(load("behavior.dissent_tolerance=0.05"))
+    _rebel(tolerant, int(seats[1]))
+    _expel(tolerant)
+    assert tolerant.expulsions == 0
 
 
 def test_a_list_seat_falls_vacant_when_the_list_is_exhausted(baseline):
     baseline.parties["amanat"].reserve = 0
     model = _expulsion_ready(baseline)
     seat = int(np.flatnonzero((model.party_of == model.ruling) & ~model.district)[0])
-    model.defections[seat] = 1
-    model._expel()
+    _rebel(model, seat)
+    _expel(model)
     assert model.occupant[seat] is None and not model.seated[seat]
     assert len(model.agents) == 97 and (~model.seated).sum() == 1
     model.behavior.expel_rate = 0.0
@@ -116,11 +151,29 @@ def test_an_expelled_district_deputy_sits_on_as_self_nominated(baseline):
     model = _expulsion_ready(baseline)
     seat = int(np.flatnonzero((model.party_of == model.ruling) & model.district)[0])
     deputy = model.occupant[seat]
-    model.defections[seat] = 1
-    model._expel()
+    _rebel(model, seat)
+    _expel(model)
     assert model.occupant[seat] is deputy and deputy.seated
     assert deputy.party is None and deputy.seat_kind == "district"
     assert model.deputy_matrix[seat, 8:].sum() == 0  # no party line binds an independent
+    assert model.sat[seat] == 0  # its record against a party line no longer applies
+
+
+def test_each_self_nominated_deputy_carries_its_own_mandate_threat(baseline):
+    """One independent's votes against the executive frighten that deputy, not the other six: its
+    threat gains sanction_rate per such vote and fades by threat_decay per 100 roll calls."""
+    baseline.behavior.expel_rate = 0.0  # no district deputy joins the independents midway
+    model = MajilisModel(baseline, rng=np.random.default_rng(5))
+    model.run_model()
+    r, e = model.record, model.executive
+    independents = np.flatnonzero(model.party_of == model.independent)
+    against = r.votes[:, independents] == np.where(r.stance > 0, NO, YES)[:, None]
+    expected = np.zeros(len(independents))
+    for session in range(model.session):
+        votes = against[session * model.session_length:(session + 1) * model.session_length].sum(axis=0)
+        expected = (expected + e.sanction_rate * votes) * (1 - e.threat_decay) ** (model.session_length / 100)
+    assert np.allclose(model.mandate_threat[independents], expected)
+    assert len(np.unique(expected)) > 1 and model.threat[model.independent] == 0.0
 
 
 def test_repeated_proposals_drive_the_status_quo_to_the_median_deputy(baseline):
@@ -178,8 +231,8 @@ def valid_configs(draw) -> Config:
     b.noise_sd = draw(st.floats(0, 1))
     b.abstain_band = draw(st.floats(0, 1))
     b.policy_weight = draw(st.floats(0, 10))
-    b.defection_limit = draw(st.integers(1, 3))
-    b.expel_rate = draw(st.floats(0, 1))
+    b.dissent_tolerance = draw(st.floats(0, 0.1))
+    b.expel_rate = draw(st.floats(0, 20))
     cfg.coalition.enabled = draw(st.booleans())
     cfg.coalition.distance_weight = draw(st.floats(0, 1))
     cfg.agenda.session_length = draw(st.integers(1, 30))
@@ -224,16 +277,46 @@ class _Checked(MajilisModel):
     (),
     FORMING,  # a coalition: party lines and self-nominated members follow its line
     ("experiment=two_terms",),  # an election between terms: a new house
-    ("behavior.expel_rate=1", "parties.osdp.reserve=0", "parties.qhp.reserve=0"),  # vacant seats
+    ("behavior.expel_rate=1000", "behavior.dissent_tolerance=0", *(f"parties.{p}.reserve=0" for p in
+     ("amanat", "auyl", "respublica", "ak_zhol", "qhp", "osdp"))),  # vacant seats
 ])
 def test_each_deputy_s_vote_rule_gives_the_vote_the_sitting_cast(overrides):
     cfg = load(*overrides, "agenda.session_length=30")
+    vacancies = 0
     for seed in range(4):
         model = _Checked(cfg, rng=np.random.default_rng(seed))
         while model.running:
             model.step()
             if model.held % model.session_length:
                 model.check()
+        vacancies += (~model.seated).sum()
     assert _Checked.checked > 0
     if "parties.osdp.reserve=0" in overrides:
-        assert not model.seated.all()
+        assert vacancies > 0  # the check covered houses with empty seats
+
+
+def _followed_own_gain(policy_weight: float) -> float:
+    """Share of self-nominated deputies' yes/no votes that follow their own policy gain, on the roll
+    calls where that gain and the executive's stance point opposite ways (no party line binds them)."""
+    model = MajilisModel(load(f"behavior.policy_weight={policy_weight}"), rng=np.random.default_rng(11))
+    followed = counted = 0
+    for _ in range(2 * model.session_length):
+        model.step()
+        bill = model.last_bill
+        votes = model.sitting.votes[0, (model.held - 1) % model.session_length]
+        for deputy in model.agents:
+            if deputy.party is not None or not deputy.seated:
+                continue
+            gain = np.sum(deputy.salience * ((bill.status_quo - deputy.ideal) ** 2
+                                             - (bill.proposal - deputy.ideal) ** 2))
+            vote = votes[deputy.seat]
+            if vote != ABSTAIN and np.sign(gain) == -bill.stance:
+                counted += 1
+                followed += vote == (YES if gain > 0 else NO)
+    return followed / counted
+
+
+def test_a_deputy_s_own_position_shapes_its_votes_where_no_line_binds_it():
+    """The calibrated policy weight makes positions visible in votes against fear and pull."""
+    assert _followed_own_gain(0.0) < 0.03
+    assert _followed_own_gain(20.0) > 0.25

@@ -32,6 +32,11 @@ def test_run_writes_the_runs_table_and_prints_the_summary(tmp_path):
     people = pd.read_parquet(tmp_path / "legislators.parquet")
     assert matrix.shape[1] == 2 + 500 and set(matrix.iloc[:, 2:].stack().unique()) <= {0, 1, 6, 9}
     assert set(matrix.deputy) <= set(people.deputy) and people.replicate.nunique() == 4
+    expelled = pd.read_parquet(tmp_path / "expulsions.parquet")
+    assert list(expelled.columns[:4]) == ["replicate", "term", "session", "seat"]
+    assert {"with_executive", "against_executive", "party", "seat_kind", "russia"} <= set(expelled.columns)
+    assert expelled.groupby("replicate").size().reindex(range(4), fill_value=0).tolist() == runs.expulsions.tolist()
+    assert set(expelled.deputy) <= set(people.deputy)
     summary = pd.read_csv(tmp_path / "summary.csv")
     assert "coalition_formed" in set(summary.outcome)
     assert not list(tmp_path.glob(".*.tmp"))
