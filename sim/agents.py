@@ -1,7 +1,7 @@
-"""The actors: Deputy (a Mesa agent), Party and the Executive.
+"""The actors: Deputy (a Mesa agent) and the Executive; the parties are a table (sim.parties).
 
-A deputy's state lives in the model's arrays (one row per seat) so a roll call is a few vectorised
-operations; the Deputy agent reads and writes its row through properties.
+A deputy's state lives in the model's seat table (sim.seats, one row per seat) so a roll call is a few
+vectorised operations; the Deputy agent reads its row through properties.
 """
 
 from __future__ import annotations
@@ -33,69 +33,52 @@ class Deputy(mesa.Agent):
             + coalition weight * line of the coalition (self-nominated members) + shock
         gain = sum_d salience_d * ((status_quo_d - ideal_d)^2 - (proposal_d - ideal_d)^2)
         yes when u > abstain_band, no when u <= -abstain_band, abstain between."""
-        m, seat = self.model, self.seat
-        row = m.party_of[seat]
+        m, s, seat = self.model, self.model.seats, self.seat
+        row = s.party_of[seat]
         gain = float(np.sum(self.salience * ((bill.status_quo - self.ideal) ** 2 - (bill.proposal - self.ideal) ** 2)))
-        lam = self.loyalty * m.whip[row]
+        lam = self.loyalty * m.parties.whip[row]
         u = ((1.0 - lam) * m.behavior.policy_weight * gain + lam * bill.lines[row]
-             + (m.deputy_pull[seat] + self.fear) * bill.stance
-             + m.cfg.coalition.weight * m.coalition_deputy[seat] * bill.coalition_line + bill.shocks[seat])
+             + (s.pull[seat] + self.fear) * bill.stance
+             + m.cfg.coalition.weight * s.in_coalition[seat] * bill.coalition_line + bill.shocks[seat])
         band = m.behavior.abstain_band
         return YES if u > band else NO if u <= -band else ABSTAIN
 
     @property
     def party(self) -> str | None:
         """Party name, or None for a self-nominated (independent) deputy."""
-        code = self.model.party_of[self.seat]
-        return None if code == self.model.independent else self.model.parties[code].name
+        code = self.model.seats.party_of[self.seat]
+        return None if code == self.model.parties.independent else self.model.parties.names[code]
 
     @property
     def seat_kind(self) -> str:
-        return "district" if self.model.district[self.seat] else "list"
+        return "district" if self.model.seats.district[self.seat] else "list"
 
     @property
     def ideal(self) -> np.ndarray:
         """Ideal point over (russia, energy, agriculture), each in [-1, 1]."""
-        return self.model.ideal[self.seat]
+        return self.model.seats.ideal[self.seat]
 
     @property
     def salience(self) -> np.ndarray:
-        return self.model.salience[self.seat]
+        return self.model.seats.salience[self.seat]
 
     @property
     def loyalty(self) -> float:
-        return float(self.model.loyalty[self.seat])
+        return float(self.model.seats.loyalty[self.seat])
 
     @property
     def fear(self) -> float:
         """Registration fear in [0, 1]: of the party losing registration, or of losing the mandate."""
-        return float(self.model.fear[self.seat])
+        return float(self.model.seats.fear[self.seat])
 
     @property
     def defections(self) -> int:
         """Votes against the party line over its time in the seat (completed sessions)."""
-        return int(self.model.defections[self.seat])
+        return int(self.model.seats.defections[self.seat])
 
     @property
     def seated(self) -> bool:
-        return bool(self.model.seated[self.seat]) and self.model.occupant[self.seat] is self
-
-
-@dataclass
-class Party:
-    """A party's fixed traits and the reserve left on its list; its registration threat is model state."""
-
-    name: str
-    platform: np.ndarray
-    salience: np.ndarray
-    regime_alignment: float
-    whip_strength: float
-    registration_security: float
-    opposition_intent: float
-    rivals: tuple[str, ...]
-    reserve: int
-    imperative_mandate: bool
-    ruling: bool
+        return bool(self.model.seats.seated[self.seat]) and self.model.occupant[self.seat] is self
 
 
 @dataclass

@@ -16,11 +16,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import CoalitionConfig
+from .config import DIMENSIONS, CoalitionConfig
+from .parties import gain_rows
 from .power import banzhaf
+
+if TYPE_CHECKING:
+    from .parties import PartyTable
+    from .seats import Seats
 
 # 2^16 subsets at most: a few milliseconds. The 2023 house has 12 non-ruling players.
 EXACT_PLAYERS = 16
@@ -171,3 +177,57 @@ def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, ca
             continue
         break
     return np.flatnonzero(members) if members.sum() >= 2 else np.array([], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Coalition:
+    """A coalition formed for a session: its member parties and self-nominated deputies, its seats and
+    voting power, and the gain rows of its seat-weighted centre and its intent (ODD 7.4)."""
+
+    parties: np.ndarray  # bool per party row
+    deputies: np.ndarray  # bool per seat: self-nominated members
+    seats: int
+    power: float
+    gain: np.ndarray  # gain_rows of the centre, equal salience
+    intent: float
+
+
+def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
+         cfg: CoalitionConfig) -> Coalition | None:
+    """The game among the non-ruling parties with seated deputies (each a bloc, its risk the mean fear
+    of its deputies) and the self-nominated deputies (each alone); None when nobody joins."""
+    seated = seats.seated
+    rows = len(parties.names)
+    per_party = np.bincount(seats.party_of[seated], minlength=rows)
+    fear_per_party = np.bincount(seats.party_of[seated], weights=seats.fear[seated], minlength=rows)
+    members_of = [i for i in range(parties.independent) if i != parties.ruling and per_party[i] > 0]
+    deputies = np.flatnonzero(seated & seats.independent)
+    if len(members_of) + len(deputies) < 2:
+        return None
+    rivals = np.zeros((len(members_of) + len(deputies),) * 2, dtype=bool)
+    rivals[: len(members_of), : len(members_of)] = parties.rivals[np.ix_(members_of, members_of)]
+    players = Players(
+        seats=np.concatenate([per_party[members_of], np.ones(len(deputies), dtype=np.int64)]),
+        intent=parties.intent[[*members_of, *[parties.independent] * len(deputies)]],
+        risk=np.concatenate([fear_per_party[members_of] / per_party[members_of], seats.fear[deputies]]),
+        cost=np.concatenate([np.full(len(members_of), cfg.party_cost), np.full(len(deputies), cfg.independent_cost)]),
+        position=np.vstack([parties.platform[members_of], seats.ideal[deputies]]),
+        rivals=rivals,
+    )
+    chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
+                      tuple(float(f) for f in frequency))
+    members = form(players, chamber, cfg)
+    if not members.any():
+        return None
+    member_seats = players.seats[members]
+    party_mask = np.zeros(rows, dtype=bool)
+    party_mask[np.array(members_of, dtype=np.int64)[members[: len(members_of)]]] = True
+    deputy_mask = np.zeros(len(seated), dtype=bool)
+    deputy_mask[deputies[members[len(members_of):]]] = True
+    centre = member_seats @ players.position[members] / member_seats.sum()
+    return Coalition(
+        parties=party_mask, deputies=deputy_mask, seats=int(member_seats.sum()),
+        power=power(chamber, int(member_seats.sum()), players.seats[~members]),
+        gain=gain_rows(np.full(len(DIMENSIONS), 1 / len(DIMENSIONS)), centre),
+        intent=float(member_seats @ players.intent[members] / member_seats.sum()),
+    )

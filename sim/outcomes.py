@@ -37,7 +37,8 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
     span = slice(term * model.term_length, min((term + 1) * model.term_length, model.held))
     gov = r.proposer[span] == GOVERNMENT
     passed = r.passed[span]
-    ruling_line = r.lines[span, model.ruling]
+    parties = model.parties
+    ruling_line = r.lines[span, parties.ruling]
     coalition_seats = r.coalition_seats[span]
     deputy_laws = int((passed & ~gov).sum())
     largest = int(coalition_seats.max(initial=0))
@@ -66,15 +67,15 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
         "mean_fear": stats.get("mean_fear", float("nan")),
     }
     row |= {f"seats_{name}": seats for name, seats in stats["seats"].items()}
-    row |= ruling_power(stats["seats"], model.parties[model.ruling].name, tuple(int(q) for q in model.thresholds))
-    for i, party in enumerate(model.parties):
-        row[f"rice_{party.name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
+    ruling = parties.names[parties.ruling]
+    row |= ruling_power(stats["seats"], ruling, tuple(int(q) for q in model.thresholds))
+    for i, name in enumerate(parties.names[:-1]):
+        row[f"rice_{name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
     row |= dissent_by_dimension(model, span)
     # The coalition is formed once a session, so its seats per session are the whole trajectory.
     for session, seats in enumerate(coalition_seats[:: model.session_length], start=1):
         row[f"coalition_seats_s{session:02d}"] = int(seats)
     if model.elections:
-        ruling = model.parties[model.ruling].name
         row |= election_outcomes(model.elections[term], ruling, model.majority, int(model.thresholds[1]))
     return row
 
@@ -88,8 +89,8 @@ def dissent_by_dimension(model: MajilisModel, span: slice) -> dict[str, float]:
     cast = np.where(lines != 0, counts[:, :, :VACANT].sum(axis=2), 0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = (moves.T.astype(float) @ against) / (moves.T.astype(float) @ cast)  # (dimensions, parties)
-    return {f"dissent_{party.name}_{dim}": float(share[d, i])
-            for i, party in enumerate(model.parties) for d, dim in enumerate(DIMENSIONS)}
+    return {f"dissent_{name}_{dim}": float(share[d, i])
+            for i, name in enumerate(model.parties.names[:-1]) for d, dim in enumerate(DIMENSIONS)}
 
 
 def ruling_power(seats: dict[str, int], ruling: str, quotas: tuple[int, ...]) -> dict[str, float]:
@@ -113,7 +114,7 @@ def roll_call_table(model: MajilisModel) -> pd.DataFrame:
     """One row per roll call: bill, proposer, kind, votes per party, result, stance, coalition seats."""
     r = model.record
     done = model.held
-    names = [p.name for p in model.parties] + ["self_nominated"]
+    names = model.parties.names
     proposer = np.array(["government", *names])[r.proposer[:done] + 1]
     table = {
         "roll_call": np.arange(done),
@@ -180,7 +181,7 @@ def expulsions_table(model: MajilisModel) -> pd.DataFrame:
 def legislators_table(model: MajilisModel) -> pd.DataFrame:
     """One row per deputy who ever sat, in Mesa id order (the rows of `voteview_matrix`): party and
     seat kind when seated, and true position on each dimension."""
-    names = [p.name for p in model.parties] + ["self_nominated"]
+    names = model.parties.names
     rows = []
     for deputy, (party, district, ideal) in sorted(model.seated_as.items()):
         rows.append({"deputy": deputy, "party": names[party], "seat_kind": "district" if district else "list",

@@ -78,13 +78,13 @@ def _expulsion_ready(cfg: Config) -> MajilisModel:
     cfg.behavior.expel_rate = 1e9
     cfg.parties["amanat"].whip_strength = 1.0
     model = MajilisModel(cfg, rng=np.random.default_rng(3))
-    model.threat[model.ruling] = 1.0  # a party under threat polices its deputies
+    model.parties.threat[model.parties.ruling] = 1.0  # a party under threat polices its deputies
     return model
 
 
 def _rebel(model: MajilisModel, seat: int) -> None:
     """Give the deputy in `seat` a session's record of votes against its line and the executive."""
-    model.sat[seat], model.defections[seat], model.defections_against[seat] = 100, 5, 5
+    model.seats.sat[seat], model.seats.defections[seat], model.seats.defections_against[seat] = 100, 5, 5
 
 
 def _expel(model: MajilisModel) -> None:
@@ -93,18 +93,18 @@ def _expel(model: MajilisModel) -> None:
 
 def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):
     model = _expulsion_ready(baseline)
-    seat = int(np.flatnonzero((model.party_of == model.ruling) & ~model.district)[0])
+    seat = int(np.flatnonzero((model.seats.party_of == model.parties.ruling) & ~model.seats.district)[0])
     old = model.occupant[seat]
-    reserve = model.parties[model.ruling].reserve
+    reserve = model.parties.reserve[model.parties.ruling]
     _rebel(model, seat)
     _expel(model)
     new = model.occupant[seat]
     assert new is not old and isinstance(new, Deputy) and new.unique_id != old.unique_id
     assert old not in model.agents and new in model.agents
-    assert len(model.agents) == 98 and model.seated.all()
+    assert len(model.agents) == 98 and model.seats.seated.all()
     assert new.party == "amanat" and new.seat_kind == "list" and new.seated
-    assert new.defections == 0 and model.sat[seat] == 0  # a new deputy starts a new record
-    assert model.parties[model.ruling].reserve == reserve - 1
+    assert new.defections == 0 and model.seats.sat[seat] == 0  # a new deputy starts a new record
+    assert model.parties.reserve[model.parties.ruling] == reserve - 1
     assert model.expulsions == 1
     [row] = model.expelled
     assert row["deputy"] == old.unique_id and row["party"] == "amanat" and row["seat_kind"] == "list"
@@ -115,14 +115,14 @@ def test_the_party_expels_dissent_against_the_executive_not_for_it(baseline):
     """Votes against the line that side with the Government are no danger to the party; those against
     both are, past the tolerance; and a party under no threat expels nobody."""
     model = _expulsion_ready(baseline)
-    seats = np.flatnonzero((model.party_of == model.ruling) & ~model.district)[:3]
-    model.sat[seats] = 100
-    model.defections[seats] = 5
-    model.defections_against[seats] = [0, 5, 3]  # with the executive; against it; net 1 in 100 against
+    seats = np.flatnonzero((model.seats.party_of == model.parties.ruling) & ~model.seats.district)[:3]
+    model.seats.sat[seats] = 100
+    model.seats.defections[seats] = 5
+    model.seats.defections_against[seats] = [0, 5, 3]  # with the executive; against it; net 1 in 100 against
     _expel(model)
     assert [row["seat"] for row in model.expelled] == [seats[1], seats[2]]
     calm = _expulsion_ready(load())
-    calm.threat[:] = 0.0
+    calm.parties.threat[:] = 0.0
     _rebel(calm, int(seats[1]))
     _expel(calm)
     assert calm.expulsions == 0
@@ -135,11 +135,11 @@ def test_the_party_expels_dissent_against_the_executive_not_for_it(baseline):
 def test_a_list_seat_falls_vacant_when_the_list_is_exhausted(baseline):
     baseline.parties["amanat"].reserve = 0
     model = _expulsion_ready(baseline)
-    seat = int(np.flatnonzero((model.party_of == model.ruling) & ~model.district)[0])
+    seat = int(np.flatnonzero((model.seats.party_of == model.parties.ruling) & ~model.seats.district)[0])
     _rebel(model, seat)
     _expel(model)
-    assert model.occupant[seat] is None and not model.seated[seat]
-    assert len(model.agents) == 97 and (~model.seated).sum() == 1
+    assert model.occupant[seat] is None and not model.seats.seated[seat]
+    assert len(model.agents) == 97 and (~model.seats.seated).sum() == 1
     model.behavior.expel_rate = 0.0
     model.run_model()  # a vacant seat casts no vote, and thresholds stay those of 98 members
     counts = model.record.counts[model.session_length:]
@@ -149,14 +149,14 @@ def test_a_list_seat_falls_vacant_when_the_list_is_exhausted(baseline):
 
 def test_an_expelled_district_deputy_sits_on_as_self_nominated(baseline):
     model = _expulsion_ready(baseline)
-    seat = int(np.flatnonzero((model.party_of == model.ruling) & model.district)[0])
+    seat = int(np.flatnonzero((model.seats.party_of == model.parties.ruling) & model.seats.district)[0])
     deputy = model.occupant[seat]
     _rebel(model, seat)
     _expel(model)
     assert model.occupant[seat] is deputy and deputy.seated
     assert deputy.party is None and deputy.seat_kind == "district"
-    assert model.deputy_matrix[seat, 8:].sum() == 0  # no party line binds an independent
-    assert model.sat[seat] == 0  # its record against a party line no longer applies
+    assert model.seats.rule[seat, 8:].sum() == 0  # no party line binds an independent
+    assert model.seats.sat[seat] == 0  # its record against a party line no longer applies
 
 
 def test_each_self_nominated_deputy_carries_its_own_mandate_threat(baseline):
@@ -166,14 +166,14 @@ def test_each_self_nominated_deputy_carries_its_own_mandate_threat(baseline):
     model = MajilisModel(baseline, rng=np.random.default_rng(5))
     model.run_model()
     r, e = model.record, model.executive
-    independents = np.flatnonzero(model.party_of == model.independent)
+    independents = np.flatnonzero(model.seats.party_of == model.parties.independent)
     against = r.votes[:, independents] == np.where(r.stance > 0, NO, YES)[:, None]
     expected = np.zeros(len(independents))
     for session in range(model.session):
         votes = against[session * model.session_length:(session + 1) * model.session_length].sum(axis=0)
         expected = (expected + e.sanction_rate * votes) * (1 - e.threat_decay) ** (model.session_length / 100)
-    assert np.allclose(model.mandate_threat[independents], expected)
-    assert len(np.unique(expected)) > 1 and model.threat[model.independent] == 0.0
+    assert np.allclose(model.seats.mandate_threat[independents], expected)
+    assert len(np.unique(expected)) > 1 and model.parties.threat[model.parties.independent] == 0.0
 
 
 def test_repeated_proposals_drive_the_status_quo_to_the_median_deputy(baseline):
@@ -194,13 +194,14 @@ def test_repeated_proposals_drive_the_status_quo_to_the_median_deputy(baseline):
     for party in cfg.parties.values():
         party.regime_alignment = 0.0  # proposers draft at their own ideal points
     model = run(cfg, seed=11)
-    ideal = np.sort(model.ideal, axis=0)
+    ideal = np.sort(model.seats.ideal, axis=0)
     # With 98 voters and 50 needed, the stable set lies between the 49th and 50th ideal points.
     low, high = ideal[48], ideal[49]
     sq = model.status_quo
     assert np.all(sq >= low - 0.01) and np.all(sq <= high + 0.01), (sq, low, high)
     start = np.array(cfg.executive.ideal)
-    assert np.abs(sq - np.median(model.ideal, axis=0)).max() < np.abs(start - np.median(model.ideal, axis=0)).max()
+    median = np.median(model.seats.ideal, axis=0)
+    assert np.abs(sq - median).max() < np.abs(start - median).max()
 
 
 def test_voteview_matrix_matches_the_tallies(baseline):
@@ -250,7 +251,7 @@ def test_every_seated_deputy_votes_yes_no_or_abstain_once(cfg, seed):
     per_roll_call = np.repeat(seated, cfg.agenda.session_length)
     cast = model.record.counts[:, :, [YES, NO, ABSTAIN]].sum(axis=(1, 2))
     assert (cast == per_roll_call).all()
-    assert len(model.agents) == model.seated.sum()
+    assert len(model.agents) == model.seats.seated.sum()
     assert (model.record.passed == (model.record.counts[:, :, YES].sum(axis=1)
                                     >= model.thresholds[model.record.kind])).all()
 
@@ -289,7 +290,7 @@ def test_each_deputy_s_vote_rule_gives_the_vote_the_sitting_cast(overrides):
             model.step()
             if model.held % model.session_length:
                 model.check()
-        vacancies += (~model.seated).sum()
+        vacancies += (~model.seats.seated).sum()
     assert _Checked.checked > 0
     if "parties.osdp.reserve=0" in overrides:
         assert vacancies > 0  # the check covered houses with empty seats
