@@ -8,6 +8,7 @@ import numpy as np
 from . import coalition
 from .agenda import GOVERNMENT, draw_session
 from .agents import Deputy, Executive, Party
+from .collect import session_collector
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config, validate
 from .elections import ElectionResult, simulate_election
@@ -28,6 +29,7 @@ class MajilisModel(mesa.Model):
         cfg: Config,
         rng: np.random.Generator | int | None = None,
         composition: Composition | None = None,
+        collect: bool = False,
     ) -> None:
         validate(cfg)
         super().__init__(rng=rng)
@@ -141,6 +143,10 @@ class MajilisModel(mesa.Model):
         # Per term: expulsions and defections as they happen, fear and vacancies at its end.
         self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
         self.record = _Record(self.roll_calls, rows, n)
+        # Opt-in Mesa DataCollector, once per session (sim.collect); without it, no attribute and no cost.
+        self.collecting = collect
+        if collect:
+            self.datacollector = session_collector(self)
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -228,6 +234,8 @@ class MajilisModel(mesa.Model):
             self._close_term()
         # Mesa's run_model() steps while running: stop after the last roll call of the last term.
         self.running = self.held < self.roll_calls
+        if self.collecting:
+            self.datacollector.collect(self)
 
     def _close_term(self) -> None:
         """Record the term's end; if another term follows, elect and seat its house. Parties under a
