@@ -9,6 +9,7 @@ from . import coalition
 from .agenda import GOVERNMENT, draw_session
 from .agents import Deputy, Executive
 from .coalition import Coalition
+from .collect import session_collector
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config, validate
 from .elections import ElectionResult, simulate_election
@@ -27,6 +28,7 @@ class MajilisModel(mesa.Model):
         cfg: Config,
         rng: np.random.Generator | int | None = None,
         composition: Composition | None = None,
+        collect: bool = False,
     ) -> None:
         validate(cfg)
         super().__init__(rng=rng)
@@ -78,6 +80,10 @@ class MajilisModel(mesa.Model):
         # Every expulsion: when, whom, and the record it was judged on (sim.outcomes.expulsions_table).
         self.expelled: list[dict] = []
         self.record = RollCallRecord(self.roll_calls, len(self.parties.names), self.members)
+        # Opt-in Mesa DataCollector, once per session (sim.collect); without it, no attribute and no cost.
+        self.collecting = collect
+        if collect:
+            self.datacollector = session_collector(self)
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -92,6 +98,11 @@ class MajilisModel(mesa.Model):
     def expulsions(self) -> int:
         """Expulsions under the imperative mandate so far, over all terms."""
         return sum(stats["expulsions"] for stats in self.term_stats)
+
+    @property
+    def coalition_seats(self) -> int:
+        """Seats of the coalition formed for the session under way (0 without one)."""
+        return self.coalition.seats if self.coalition else 0
 
     @property
     def status_quo(self) -> np.ndarray:
@@ -133,7 +144,7 @@ class MajilisModel(mesa.Model):
         self.record.open_session(
             slice(start, start + self.session_length), self.session,
             proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
-            coalition_seats=c.seats if c else 0, coalition_power=c.power if c else 0.0,
+            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0,
             occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
         )
         return Sitting(
@@ -172,6 +183,8 @@ class MajilisModel(mesa.Model):
             self._close_term()
         # Mesa's run_model() steps while running: stop after the last roll call of the last term.
         self.running = self.held < self.roll_calls
+        if self.collecting:
+            self.datacollector.collect(self)
 
     # -- between roll calls --------------------------------------------------------------------
 

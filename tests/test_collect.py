@@ -1,0 +1,121 @@
+"""The opt-in DataCollector (sim.collect) and mesa.batch_run on the model."""
+
+from __future__ import annotations
+
+import inspect
+
+import mesa
+import numpy as np
+import pandas as pd
+import pytest
+
+from sim import load_config
+from sim.model import MajilisModel, run_lockstep
+from sim.outcomes import roll_call_table, run_outcomes
+
+
+@pytest.fixture(scope="module")
+def cfg():
+    # A house where an opposition coalition forms, defeats Government bills, draws sanctions and
+    # breaks up, with expulsions: every reporter moves.
+    return load_config("parliament=ruling_minority", "minor.opposition_intent=1.0", "behavior.fear_scale=0.5",
+                       "agenda.session_length=60")
+
+
+def _expected_sessions(model: MajilisModel) -> pd.DataFrame:
+    """The model reporters, per closed session, as the outcome tables give them."""
+    table = roll_call_table(model)
+    gov = table[table["proposer"] == "government"]
+    return pd.DataFrame({
+        "coalition_seats": table.groupby("session")["coalition_seats"].first(),
+        "gov_pass_rate": gov.groupby("session")["passed"].mean(),
+        "gov_defeats": (~gov["passed"]).groupby(gov["session"]).sum(),
+    })
+
+
+def test_off_by_default_no_collector_and_same_run(cfg):
+    plain = MajilisModel(cfg, rng=11)
+    assert not hasattr(plain, "datacollector")
+    with pytest.raises(AttributeError, match="datacollector"):
+        mesa.batch_run(MajilisModel, parameters={"cfg": cfg}, max_steps=5, display_progress=False)
+    collecting = MajilisModel(cfg, rng=11, collect=True)
+    plain.run_model()
+    collecting.run_model()
+    # Collecting draws nothing from the model's generator: the runs are the same roll call for roll call.
+    assert np.array_equal(plain.record.votes, collecting.record.votes)
+    assert plain.expulsions == collecting.expulsions
+
+
+def test_collector_agrees_with_outcome_tables(cfg):
+    model = MajilisModel(cfg, rng=4, collect=True)
+    model.run_model()
+    sessions = cfg.agenda.sessions_per_term * cfg.agenda.terms
+    data = model.datacollector.get_model_vars_dataframe()
+    # Row 0 is the house as constructed; row k the house after session k.
+    assert len(data) == sessions + 1
+    start, closed = data.iloc[0], data.iloc[1:].reset_index(drop=True)
+    assert start["coalition_seats"] == 0 and np.isnan(start["gov_pass_rate"]) and start["expulsions"] == 0
+    expected = _expected_sessions(model).reset_index(drop=True)
+    assert closed["coalition_seats"].max() > 0 and closed["gov_defeats"].sum() > 0  # the reporters move
+    pd.testing.assert_series_equal(closed["coalition_seats"], expected["coalition_seats"], check_dtype=False)
+    pd.testing.assert_series_equal(closed["gov_pass_rate"], expected["gov_pass_rate"], check_dtype=False)
+    pd.testing.assert_series_equal(closed["gov_defeats"], expected["gov_defeats"], check_dtype=False)
+    terms = run_outcomes(model)
+    per_term = cfg.agenda.sessions_per_term
+    assert closed["expulsions"].iloc[-1] == sum(t["expulsions"] for t in terms) > 0
+    for term, row in enumerate(terms):
+        end = closed.iloc[(term + 1) * per_term - 1]
+        assert end["expulsions"] == sum(t["expulsions"] for t in terms[: term + 1])
+        assert end["mean_fear"] == pytest.approx(row["mean_fear"])
+    assert (closed["expulsions"].diff().dropna() >= 0).all()
+
+    # Agent rows: one per deputy in office at each collection, and the last are today's deputies.
+    agents = model.datacollector.get_agent_vars_dataframe()
+    steps = agents.index.get_level_values("Step").unique()
+    assert len(steps) == sessions + 1
+    last = agents.xs(steps[-1], level="Step")
+    sitting = {d.unique_id: d for d in model.occupant if d is not None}
+    assert set(last.index) == set(sitting)
+    for uid, row in last.iterrows():
+        deputy = sitting[uid]
+        assert (row["party"], row["loyalty"], row["fear"], row["defections"]) == (
+            deputy.party or "self_nominated", deputy.loyalty, deputy.fear, deputy.defections)
+    assert last["defections"].sum() == model.seats.defections[model.seats.seated].sum() > 0
+    assert "self_nominated" in set(last["party"])
+
+
+def test_lockstep_collects_the_same_sessions(cfg):
+    alone = MajilisModel(cfg, rng=8, collect=True)
+    alone.run_model()
+    houses = [MajilisModel(cfg, rng=seed, collect=True) for seed in (8, 9)]
+    run_lockstep(houses)
+    pd.testing.assert_frame_equal(alone.datacollector.get_model_vars_dataframe(),
+                                  houses[0].datacollector.get_model_vars_dataframe())
+
+
+@pytest.mark.skipif("rng" not in inspect.signature(mesa.batch_run).parameters,
+                    reason="Mesa before 3.5 has batch_run read one collection per step (model_vars[name][step]); "
+                           "the model collects once per session")
+def test_batch_run_rows_per_session(cfg):
+    seeds = [3, 5]
+    rows = pd.DataFrame(mesa.batch_run(
+        MajilisModel, parameters={"cfg": cfg, "collect": True}, rng=seeds, data_collection_period=1,
+        max_steps=10_000, number_processes=1, display_progress=False))
+    sessions = cfg.agenda.sessions_per_term * cfg.agenda.terms
+    for run, seed in enumerate(seeds):
+        mine = rows[rows["RunId"] == run]
+        assert (mine["rng"] == seed).all()
+        per_step = mine.groupby("Step").first()
+        assert list(per_step.index) == [cfg.agenda.session_length * k for k in range(sessions + 1)]
+        model = MajilisModel(cfg, rng=seed)
+        model.run_model()
+        expected = _expected_sessions(model)
+        closed = per_step.iloc[1:].reset_index(drop=True)
+        np.testing.assert_array_equal(closed["coalition_seats"], expected["coalition_seats"])
+        np.testing.assert_allclose(closed["gov_pass_rate"], expected["gov_pass_rate"])
+        np.testing.assert_array_equal(closed["gov_defeats"], expected["gov_defeats"])
+        assert closed["expulsions"].iloc[-1] == model.expulsions
+        # One row per deputy in office at each collection: the last are the deputies seated at the end.
+        last = mine[mine["Step"] == per_step.index[-1]]
+        assert set(last["AgentID"]) == {d.unique_id for d in model.occupant if d is not None}
+        assert set(last.columns) >= {"party", "loyalty", "fear", "defections", "gov_pass_rate", "mean_fear"}
