@@ -2,10 +2,10 @@
 
 One house, stepped one roll call at a time: the hemicycle coloured by each deputy's vote on the last
 roll call (coalition members ringed), the session series from the model's DataCollector, and
-controls that rebuild the house on Reset. The model is read through the accessors `last_roll_call`
-and `session_tally` (per-roll-call state) and the DataCollector (per-session state); the rest are
-plain model attributes (party_of, parties, independent, alignment, coalition_party, coalition_deputy,
-coalition_seats, seated, members, expulsions, held, roll_calls, session_length, blocking, majority).
+controls that rebuild the house on Reset. The model is read through the accessors `last_roll_call`,
+`session_tally` and `coalition_members` (per-roll-call state) and the DataCollector (per-session
+state); the rest are the party and seat tables (`model.parties`, `model.seats`) and plain model
+attributes (coalition_seats, members, expulsions, held, roll_calls, session_length, blocking, majority).
 """
 
 from __future__ import annotations
@@ -96,9 +96,22 @@ class House(MajilisModel):
         seed: int | str = 1,
     ) -> None:
         changes = overrides(parliament, float(loyalty), float(fear_scale), intent, float(whip))
+        number, self.notice = parse_seed(seed)
         # The cached Config is shared between resets: the model gets its own copy.
-        super().__init__(copy.deepcopy(_config(tuple(changes))), rng=int(seed), collect=True)
+        super().__init__(copy.deepcopy(_config(tuple(changes))), rng=number, collect=True)
         self.command = "python run.py " + " ".join(changes)
+
+
+def parse_seed(text: int | str) -> tuple[int, str]:
+    """The seed typed in the box, and a note for the page when it is not a whole number from 0 to
+    2^63 - 1 (the run then uses seed 1 rather than failing)."""
+    try:
+        number = int(str(text).strip())
+    except ValueError:
+        number = -1
+    if 0 <= number < 2**63:
+        return number, ""
+    return 1, f"Random seed {str(text)!r} is not a whole number from 0 to 2^63 - 1: using 1."
 
 
 # -- accessors: everything app.py reads per roll call goes through these two ----------------------
@@ -275,6 +288,8 @@ def HouseView(model: House) -> None:
     rc = last_roll_call(model)
     solara.Style(CSS)
     with solara.Column(style={"width": "100%", "padding": "0 8px"}):
+        if model.notice:
+            solara.Warning(model.notice)
         if rc is None:
             _html(f"<b>No roll call yet.</b> A house of {model.members} seats; "
                   f"{model.roll_calls} roll calls in {model.roll_calls // model.session_length} sessions.")
@@ -307,7 +322,7 @@ MODEL_PARAMS = {
                "label": "Minor parties' opposition intent"},
     "whip": {"type": "SliderFloat", "value": 1.0, "min": 0.0, "max": 1.5, "step": 0.05,
              "label": "Whip strength (x configured)"},
-    "seed": {"type": "InputText", "value": "1", "label": "Random seed"},
+    "seed": {"type": "InputText", "value": "1", "label": "Random seed (a whole number from 0)"},
 }
 
 

@@ -112,11 +112,11 @@ class BehaviorConfig:
     fear_sd: float = _bounded(0.1, 0.0, None)
     position_sd: float = _bounded(0.25, 0.0, None)
     salience_concentration: float = _bounded(10.0, 0.0, None)
-    policy_weight: float = _bounded(6.0, 0.0, None)
+    policy_weight: float = _bounded(20.0, 0.0, None)
     noise_sd: float = _bounded(0.3, 0.0, None)
     abstain_band: float = _bounded(0.25, 0.0, None)
-    dissent_tolerance: float = _bounded(0.02, *UNIT)
-    expel_rate: float = _bounded(0.17, 0.0, None)
+    dissent_tolerance: float = _bounded(0.005, *UNIT)
+    expel_rate: float = _bounded(1.5, 0.0, None)
 
 
 @dataclass

@@ -112,7 +112,11 @@ class MajilisModel(mesa.Model):
     # -- the procedure -------------------------------------------------------------------------
 
     def step(self) -> None:
-        """One roll call: the next bill of the session, party lines, votes, tally (sim.rollcall)."""
+        """One roll call: the next bill of the session, party lines, votes, tally (sim.rollcall). After
+        the last roll call of the last term there is nothing to hold (a viewer may step past it)."""
+        if self.held >= self.roll_calls:
+            self.running = False
+            return
         i = self.held % self.session_length
         if i == 0:
             self.sitting = self.open_session()
@@ -244,10 +248,11 @@ class MajilisModel(mesa.Model):
                 "with_executive": int(s.defections[seat] - s.defections_against[seat]),
                 "against_executive": int(s.defections_against[seat]),
             })
+            s.clear_record(seat)
             if s.district[seat]:
-                # Sits on with no party: its record against a party line no longer applies.
+                # Sits on with no party, under its own mandate threat, with its own base fear.
                 s.party_of[seat] = p.independent
-                s.clear_record(seat)
+                s.mandate_threat[seat] = 0.0
                 continue
             self.occupant[seat].remove()
             self.occupant[seat] = None
@@ -256,6 +261,7 @@ class MajilisModel(mesa.Model):
                 refill.append(seat)
             else:
                 s.seated[seat] = False
+        # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
 
     def _form_coalition(self) -> None:

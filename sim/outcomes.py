@@ -179,8 +179,9 @@ def expulsions_table(model: MajilisModel) -> pd.DataFrame:
 
 
 def legislators_table(model: MajilisModel) -> pd.DataFrame:
-    """One row per deputy who ever sat, in Mesa id order (the rows of `voteview_matrix`): party and
-    seat kind when seated, and true position on each dimension."""
+    """One row per deputy who ever sat, in Mesa id order: party and seat kind when seated, and true
+    position on each dimension. Every row of `voteview_matrix` is here; a deputy seated after the last
+    roll call (refilling a seat at the final session's close) is here only."""
     names = model.parties.names
     rows = []
     for deputy, (party, district, ideal) in sorted(model.seated_as.items()):

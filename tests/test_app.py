@@ -137,6 +137,15 @@ def test_house_is_the_run_py_house_and_shows_what_the_model_did():
     assert not (members & (rc.votes == VACANT)).any()
 
 
+@pytest.mark.parametrize("typed, used", [("7", 7), (" 12 ", 12), ("abc", 1), ("1.5", 1), ("-5", 1), (str(2**63), 1)])
+def test_a_seed_that_is_not_a_whole_number_falls_back_to_1_with_a_note(typed, used):
+    number, note = app.parse_seed(typed)
+    assert number == used
+    assert (note == "") == (used != 1 or typed == "1")
+    house = app.House(seed=typed)
+    assert house.notice == note and house.steps == 0
+
+
 @browser_test
 def test_step_reset_and_controls_in_a_browser(server):
     with playwright.sync_playwright() as p:

@@ -137,3 +137,10 @@ def test_load_config_composes_what_run_py_runs():
     assert cfg.name == "weak_whip" and cfg.run.replicates == 7 and cfg.parties["qhp"].whip_strength == 0.425
     with pytest.raises(ConfigError, match="behavior.loyalty_mean = 2.0"):
         sim.load_config("behavior.loyalty_mean=2")
+
+
+def test_the_schema_s_defaults_mirror_the_default_configs():
+    """A custom file that leaves a key out gets the schema's default: it must be the documented one."""
+    schema, composed = Config(), load()
+    for section in ("behavior", "executive", "agenda", "coalition", "rules", "independents"):
+        assert getattr(schema, section) == getattr(composed, section), section

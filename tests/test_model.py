@@ -321,3 +321,13 @@ def test_a_deputy_s_own_position_shapes_its_votes_where_no_line_binds_it():
     """The calibrated policy weight makes positions visible in votes against fear and pull."""
     assert _followed_own_gain(0.0) < 0.03
     assert _followed_own_gain(20.0) > 0.25
+
+
+def test_stepping_past_the_last_roll_call_holds_nothing(baseline):
+    """A viewer's Step may run more steps than remain: the finished model stays as it was."""
+    model = MajilisModel(baseline, rng=np.random.default_rng(2))
+    model.run_model()
+    votes = model.record.votes.copy()
+    model.step()
+    assert model.held == model.roll_calls and not model.running
+    assert np.array_equal(model.record.votes, votes)
