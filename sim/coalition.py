@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .config import DIMENSIONS, CoalitionConfig
-from .parties import gain_rows
+from .config import CoalitionConfig
+from .parties import EQUAL_SALIENCE, gain_rows
 from .power import banzhaf
 
 if TYPE_CHECKING:
@@ -228,6 +228,6 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     return Coalition(
         parties=party_mask, deputies=deputy_mask, seats=int(member_seats.sum()),
         power=power(chamber, int(member_seats.sum()), players.seats[~members]),
-        gain=gain_rows(np.full(len(DIMENSIONS), 1 / len(DIMENSIONS)), centre),
+        gain=gain_rows(EQUAL_SALIENCE, centre),
         intent=float(member_seats @ players.intent[members] / member_seats.sum()),
     )

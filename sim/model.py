@@ -13,7 +13,7 @@ from .collect import session_collector
 from .composition import Composition, compose
 from .config import DIMENSIONS, Config, validate
 from .elections import ElectionResult, simulate_election
-from .parties import PartyTable, gain_rows
+from .parties import EQUAL_SALIENCE, PartyTable, gain_rows
 from .record import RollCallRecord
 from .rollcall import CLINE, Bill, Chamber, Sitting
 from .rules import blocking_minority, threshold_array
@@ -57,7 +57,7 @@ class MajilisModel(mesa.Model):
         b = self.behavior
         self.executive_terms = _policy_terms(self.executive.ideal)
         self.chamber = Chamber(
-            exec_gain=gain_rows(np.full(len(DIMENSIONS), 1 / len(DIMENSIONS)), self.executive.ideal),
+            exec_gain=gain_rows(EQUAL_SALIENCE, self.executive.ideal),
             executive_terms=self.executive_terms, accept_loss=self.executive.accept_loss,
             band_edges=np.array([-b.abstain_band, b.abstain_band]), independent=self.parties.independent,
         )

@@ -8,6 +8,10 @@ import numpy as np
 from .config import DIMENSIONS, Config
 from .rollcall import LINES, NO, STANCE, VACANT, YES
 
+# The salience of an actor that weighs the three issues alike (the executive, the coalition's centre,
+# a self-nominated deputy's emphasis).
+EQUAL_SALIENCE = np.full(len(DIMENSIONS), 1 / len(DIMENSIONS))
+
 
 def gain_rows(salience: np.ndarray, position: np.ndarray) -> np.ndarray:
     """Rows [s, s*x] so that rows @ x[:6] is each actor's quadratic policy gain (ODD 7.3)."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from .composition import Composition
 from .config import DIMENSIONS, Config
-from .parties import PartyTable, gain_rows
+from .parties import EQUAL_SALIENCE, PartyTable, gain_rows
 from .rollcall import CLINE, LINES, STANCE, Sitting
 
 
@@ -50,7 +50,7 @@ class Seats:
         centre = np.where(independent[:, None], 0.0, p.platform[code])
         spread = np.where(independent, self.cfg.independents.position_sd, b.position_sd)[:, None]
         self.ideal[seats] = np.clip(centre + spread * rng.standard_normal((k, len(DIMENSIONS))), -1, 1)
-        emphasis = np.where(independent[:, None], 1 / len(DIMENSIONS), p.salience[code])
+        emphasis = np.where(independent[:, None], EQUAL_SALIENCE, p.salience[code])
         draws = rng.standard_gamma(b.salience_concentration * emphasis + 1e-9)
         self.salience[seats] = draws / np.maximum(draws.sum(axis=1, keepdims=True), 1e-12)
         self.loyalty[seats] = _beta(rng, b.loyalty_mean, b.loyalty_concentration, k)
