@@ -23,13 +23,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Wedge
 from matplotlib.ticker import MaxNLocator
 from mesa.visualization import SolaraViz
-from parliamentarch import get_seats_centers
 
 import sim
 from sim.agenda import GOVERNMENT
 from sim.config import BILL_KINDS, Config
 from sim.model import MajilisModel
-from sim.plots import PARTY_COLOURS
+from sim.plots import PARTY_COLOURS, arch_positions
 from sim.rollcall import ABSTAIN, NO, VACANT, YES
 
 PARLIAMENTS = ["majilis_2023", "majilis_2021", "ruling_minority", "simulated_election"]
@@ -183,8 +182,7 @@ def house_figure(model: MajilisModel, roll_call: RollCall | None) -> Figure:
     """The hemicycle: fill = vote on the last roll call, black ring = coalition member, outer band =
     party."""
     n = model.members
-    centres = get_seats_centers(n)
-    xy = np.array(sorted(centres, key=lambda p: centres[p], reverse=True))  # left of the arch first
+    xy = arch_positions(n)
     order = seat_order(model)
     seat_xy = np.empty_like(xy)
     seat_xy[order] = xy

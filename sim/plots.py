@@ -76,16 +76,21 @@ def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool, u
     ax.set_ylabel(unit)
 
 
+def arch_positions(n: int) -> np.ndarray:
+    """(n, 2) seat centres of a parliament arch of n seats (parliamentarch), from the left of the arch
+    to the right."""
+    centres = get_seats_centers(n)
+    return np.array(sorted(centres, key=lambda xy: centres[xy], reverse=True))  # by angle
+
+
 def draw_hemicycle(ax: plt.Axes, seats: dict[str, int], title: str) -> None:
-    """A parliament arch: one dot per seat, parties in the order given from left to right
-    (seat coordinates from parliamentarch)."""
-    centres = get_seats_centers(sum(seats.values()))
-    ordered = sorted(centres, key=lambda xy: centres[xy], reverse=True)  # angle: left of the arch first
+    """A parliament arch: one dot per seat, parties in the order given from left to right."""
+    ordered = arch_positions(sum(seats.values()))
     start = 0
     for name, count in seats.items():
         if count == 0:
             continue
-        xy = np.array(ordered[start:start + count])
+        xy = ordered[start:start + count]
         ax.scatter(xy[:, 0], xy[:, 1], s=60 if len(ordered) < 150 else 12, color=PARTY_COLOURS.get(name, "#444444"),
                    label=f"{name} {count}", edgecolor="white", linewidth=0.4)
         start += count
