@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from helpers import load, run
 
-from sim.outcomes import rice, roll_call_table
-from sim.runner import run_experiment
+from sim.model import MajilisModel, run_lockstep
+from sim.outcomes import expulsions_table, rice, roll_call_table
+from sim.runner import replicate_seed, run_experiment
 
 
 def test_rice_by_hand():
@@ -49,11 +50,16 @@ def test_p3_expulsions_are_rare_but_real(baseline_runs):
 
 
 def _expelled(*overrides: str, replicates: int) -> tuple[pd.DataFrame, int]:
-    """Every expulsion in `replicates` runs of the baseline with `overrides`, and the number of terms."""
-    cfg = load(f"run.replicates={replicates}", "run.record_roll_calls=true", *overrides)
-    tables = []
-    runs = run_experiment(cfg, progress=False, on_table=lambda name, t: tables.append(t) if name == "expulsions" else 0)
-    return pd.concat(tables), len(runs)
+    """Every expulsion in `replicates` runs of the baseline with `overrides` (the rows of
+    expulsions.parquet, without the other recorded tables), and the number of terms."""
+    cfg = load(*overrides)
+    models = [MajilisModel(cfg, rng=np.random.default_rng(replicate_seed(cfg.run.seed, r))) for r in range(replicates)]
+    run_lockstep(models)
+    tables = [expulsions_table(model) for model in models]
+    terms = sum(len(model.term_stats) for model in models)
+    for model in models:
+        model.release()
+    return pd.concat(tables), terms
 
 
 def test_p3_parties_expel_dissent_against_the_executive_not_for_it():
