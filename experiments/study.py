@@ -20,3 +20,9 @@ def run_named(name: str, replicates: int) -> pd.DataFrame:
     subprocess.run([sys.executable, "run.py", f"experiment={name}", f"run.replicates={replicates}",
                     f"hydra.run.dir={out}"], cwd=ROOT, check=True)
     return pd.read_parquet(out / "runs.parquet")
+
+
+# The declared uncertainty and the observed record the analyses read (configs/analysis/).
+ANALYSIS = ROOT / "configs" / "analysis"
+UNCERTAINTY = ANALYSIS / "uncertainty.yaml"
+RECORD = ANALYSIS / "observed_2023.yaml"

@@ -54,10 +54,12 @@ class IndependentsConfig:
 
 @dataclass
 class MinorConfig:
-    """Sweep handles: when set, the value for every non-ruling party and the self-nominated deputies."""
+    """Sweep handles: when set, the value for every non-ruling party and (but for the whip, which they
+    do not have) the self-nominated deputies."""
 
     regime_alignment: float | None = _bounded(None, *UNIT)
     opposition_intent: float | None = _bounded(None, *UNIT)
+    whip_strength: float | None = _bounded(None, *UNIT)
 
 
 @dataclass
@@ -325,14 +327,15 @@ def _check_election(cfg: Config, election: ElectionConfig, errors: list[str]) ->
 
 def apply_minor(cfg: Config) -> Config:
     """Copy `minor`'s set values onto every non-ruling party and the self-nominated deputies."""
-    for key in ("regime_alignment", "opposition_intent"):
-        value = getattr(cfg.minor, key)
+    for f in fields(cfg.minor):
+        value = getattr(cfg.minor, f.name)
         if value is None:
             continue
         for party in cfg.parties.values():
             if not party.ruling:
-                setattr(party, key, value)
-        setattr(cfg.independents, key, value)
+                setattr(party, f.name, value)
+        if hasattr(cfg.independents, f.name):
+            setattr(cfg.independents, f.name, value)
     return cfg
 
 

@@ -49,16 +49,16 @@ def model_sources(entry: str = "job") -> list[Path]:
     return sorted(PACKAGE / f"{module}.py" for module in found)
 
 
-def fingerprint(cfg: Config) -> str:
-    """Hash of everything that determines the results: the config (less its presentation), the
-    source of every module that computes them, and the versions of Python and of the libraries they
-    rest on (Python 3.12 changed how sum() adds floats)."""
-    digest = hashlib.sha256()
+def fingerprint(cfg: Config, extra: bytes = b"", entry: str = "job") -> str:
+    """Hash of everything that determines the results: the config (less its presentation), `extra`
+    (what else the caller's results depend on), the source of every module that `entry` imports, and
+    the versions of Python and of the libraries they rest on (Python 3.12 changed how sum() adds floats)."""
+    digest = hashlib.sha256(extra)
     settings = asdict(cfg)
     del settings["name"]  # a label: the same overrides in another order name a run differently
     settings["run"] = {k: v for k, v in settings["run"].items() if k not in PRESENTATION}
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    for path in model_sources():
+    for path in model_sources(entry):
         digest.update(path.name.encode() + path.read_bytes())
     digest.update(" ".join([platform.python_version(), *(f"{name}={version(name)}" for name in LIBRARIES)]).encode())
     return digest.hexdigest()

@@ -58,3 +58,26 @@ def size_text(runs: pd.DataFrame) -> str:
     """'R replicates' or 'R replicates x T terms'."""
     replicates, terms = runs["replicate"].nunique(), runs["term"].nunique()
     return f"{replicates} replicates" + (f" x {terms} terms" if terms > 1 else "")
+
+
+@dataclass(frozen=True)
+class WindowOutcome:
+    """An outcome of the uncertainty analyses, read per run over a window of sessions from the
+    per-session features (sim.outcomes.SESSION_FEATURES): whether `feature` was ever positive
+    ('any'), or its total ('sum')."""
+
+    column: str
+    label: str
+    short: str
+    feature: str
+    reduce: str  # "any" or "sum"
+
+
+# What the sensitivity analysis decomposes and the posterior predictive reports, declared once.
+ANALYSED = (
+    WindowOutcome("coalition_formed", "P(a coalition forms)", "P(coalition forms)", "coalition_seats", "any"),
+    WindowOutcome("coalition_blocking", "P(it reaches the blocking minority)", "P(blocking minority)",
+                  "coalition_blocking", "any"),
+    WindowOutcome("gov_defeats", "Government defeats", "Government defeats", "gov_defeats", "sum"),
+    WindowOutcome("expulsions", "expulsions", "expulsions", "expulsions", "sum"),
+)

@@ -54,13 +54,9 @@ class MajilisModel(mesa.Model):
         self.session_length = a.session_length
         self.term_length = self.session_length * a.sessions_per_term
         self.roll_calls = self.term_length * a.terms
-        b = self.behavior
         self.executive_terms = _policy_terms(self.executive.ideal)
-        self.chamber = Chamber(
-            exec_gain=gain_rows(EQUAL_SALIENCE, self.executive.ideal),
-            executive_terms=self.executive_terms, accept_loss=self.executive.accept_loss,
-            band_edges=np.array([-b.abstain_band, b.abstain_band]), independent=self.parties.independent,
-        )
+        self.chamber = Chamber(exec_gain=gain_rows(EQUAL_SALIENCE, self.executive.ideal),
+                               executive_terms=self.executive_terms, independent=self.parties.independent)
         self.seats = Seats(comp, self.parties, cfg)
         self.occupant: list[Deputy | None] = [None] * self.members
         # Every deputy who ever sat, by Mesa id, as seated: party row, district seat or not, true position.
@@ -165,6 +161,8 @@ class MajilisModel(mesa.Model):
             vacant=~seats.seated[None],
             party_of=seats.party_of[None],
             status_quo_terms=self.status_quo_terms[None],
+            band=np.array([b.abstain_band]),
+            accept_loss=np.array([self.executive.accept_loss]),
         )
 
     def close_session(self, sitting: Sitting, house: int) -> None:

@@ -80,6 +80,37 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
     return row
 
 
+# Per session of a run (sim.evaluation keeps these, and the analyses sum them over any window of sessions).
+SESSION_FEATURES = ("coalition_seats", "coalition_blocking", "gov_defeats", "expulsions", "laws_passed",
+                    "deputy_laws")
+# Per session and party row: expulsions, and the Government bills on which the party's line was to
+# abstain or to vote no.
+PARTY_FEATURES = ("expulsions", "gov_line_abstain", "gov_line_no")
+
+
+def session_features(model: MajilisModel) -> tuple[np.ndarray, np.ndarray]:
+    """What each session of a finished run did, as integer arrays: (sessions, SESSION_FEATURES) and
+    (sessions, party rows, PARTY_FEATURES)."""
+    r, n = model.record, model.session_length
+    sessions = model.held // n
+    done = sessions * n
+    gov = (r.proposer[:done] == GOVERNMENT).reshape(sessions, n)
+    passed = r.passed[:done].reshape(sessions, n)
+    seats = r.coalition_seats[:done:n]
+    features = np.stack([seats, seats >= model.blocking, (gov & ~passed).sum(axis=1), np.zeros(sessions),
+                         passed.sum(axis=1), (passed & ~gov).sum(axis=1)], axis=1).astype(np.int32)
+    lines = r.lines[:done].reshape(sessions, n, -1)
+    party = np.zeros((sessions, lines.shape[2], len(PARTY_FEATURES)), dtype=np.int32)
+    party[:, :, 1] = ((lines == 0) & gov[:, :, None]).sum(axis=1)
+    party[:, :, 2] = ((lines < 0) & gov[:, :, None]).sum(axis=1)
+    rows = {name: i for i, name in enumerate(model.parties.names)}
+    for expulsion in model.expelled:
+        session = expulsion["session"]
+        features[session, SESSION_FEATURES.index("expulsions")] += 1
+        party[session, rows[expulsion["party"]], 0] += 1
+    return features, party
+
+
 def dissent_by_dimension(model: MajilisModel, span: slice) -> dict[str, float]:
     """Per party and dimension: the share of its deputies' votes, on the roll calls whose bill moves
     that dimension and on which the party took a line, that went against the line (NaN if none)."""

@@ -19,8 +19,8 @@ NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
 # Layout of the roll-call vector x (ODD 7.3): x[:6] the policy terms [a, b], then the executive's
 # stance, the coalition's line, and one party line per party row.
 STANCE, CLINE, LINES = 6, 7, 8
-# band_edges.searchsorted(score) is a vote code: NO at or below -abstain_band, YES above abstain_band,
-# ABSTAIN between; a line is -1, 0 or +1 the same way (ODD 7.4).
+# A score's vote code: NO at or below -abstain_band, YES above abstain_band, ABSTAIN between; a line is
+# -1, 0 or +1 the same way (ODD 7.4).
 LINE_OF_CODE = np.array([-1.0, 0.0, 1.0])
 SIGN = np.array([-1.0, 1.0])  # the executive's stance, indexed by whether it accepts the bill
 
@@ -39,14 +39,22 @@ class Bill:
 
 @dataclass(frozen=True)
 class Chamber:
-    """What every house of a batch shares: the executive's gain rows and ideal point, its tolerance of
-    a bill's cost, the abstention band's edges, and the party row of self-nominated deputies."""
+    """What every house of a batch shares: the executive's gain rows and ideal point, and the party row
+    of self-nominated deputies. Houses of different parameter points share these when the executive's
+    ideal and the party list are the same; everything else is per house in the Sitting."""
 
     exec_gain: np.ndarray  # (6,) rows @ x[:6] is the executive's policy gain
     executive_terms: np.ndarray  # (6,) policy terms of the executive's ideal point
-    accept_loss: float
-    band_edges: np.ndarray  # [-abstain_band, abstain_band]
     independent: int
+
+    def same_as(self, other: Chamber) -> bool:
+        return (self.independent == other.independent and np.array_equal(self.exec_gain, other.exec_gain)
+                and np.array_equal(self.executive_terms, other.executive_terms))
+
+
+def vote_codes(score: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """NO (0) at or below -band, ABSTAIN (1) inside the band, YES (2) above it; `band` broadcasts."""
+    return (score > -band).view(np.int8) + (score > band).view(np.int8)
 
 
 @dataclass
@@ -67,6 +75,8 @@ class Sitting:
     vacant: np.ndarray  # (R, n) bool
     party_of: np.ndarray  # (R, n) party row of each seat
     status_quo_terms: np.ndarray  # (R, 6), moved by every bill that passes
+    band: np.ndarray  # (R,) the abstention band's half-width
+    accept_loss: np.ndarray  # (R,) the executive's tolerance of a bill's cost
     stance: np.ndarray = field(init=False)
     passed: np.ndarray = field(init=False)
     lines: np.ndarray = field(init=False)
@@ -93,6 +103,9 @@ class Sitting:
     @classmethod
     def stack(cls, sittings: list[Sitting]) -> Sitting:
         """One Sitting of all the houses in `sittings` (each of one house), in their order."""
+        chamber = sittings[0].chamber
+        if not all(chamber.same_as(s.chamber) for s in sittings):
+            raise ValueError("houses run in lockstep must share the executive's ideal point and the party list")
         arrays = [f.name for f in fields(cls) if f.init and f.name != "chamber"]
         return cls(sittings[0].chamber, **{a: np.concatenate([getattr(s, a) for s in sittings]) for a in arrays})
 
@@ -143,22 +156,23 @@ class Sitting:
     def _accepted(self, policy: np.ndarray) -> np.ndarray:
         """The Government's conclusion is positive unless the bill costs the executive more than
         accept_loss of policy gain."""
-        return policy @ self.chamber.exec_gain >= -self.chamber.accept_loss
+        return policy @ self.chamber.exec_gain >= -self.accept_loss
 
     def _party_lines(self) -> None:
         """The coalition's line, then each party's line, written into x (ODD 7.4)."""
-        x, edges = self.x, self.chamber.band_edges
+        x, band = self.x, self.band
         if self.any_coalition:
             score = (x[:, :STANCE] * self.coalition_gain).sum(axis=1) - self.coalition_intent * x[:, STANCE]
-            x[:, CLINE] = LINE_OF_CODE[edges.searchsorted(score)]
-        x[:, LINES:] = LINE_OF_CODE[edges.searchsorted(np.matmul(self.party_matrix, x[:, :LINES, None])[:, :, 0])]
+            x[:, CLINE] = LINE_OF_CODE[vote_codes(score, band)]
+        scores = np.matmul(self.party_matrix, x[:, :LINES, None])[:, :, 0]
+        x[:, LINES:] = LINE_OF_CODE[vote_codes(scores, band[:, None])]
         x[:, LINES + self.chamber.independent] = 0.0  # self-nominated deputies follow no line
 
     def cast_votes(self, i: int) -> np.ndarray:
         """Each seat's vote code (NO, ABSTAIN, YES, or VACANT) on bill i (ODD 7.5)."""
         score = np.matmul(self.deputy_matrix, self.x[:, :, None])[:, :, 0]
         score += self.noise[:, i]
-        votes = self.chamber.band_edges.searchsorted(score)
+        votes = vote_codes(score, self.band[:, None])
         if self.any_vacant:
             votes[self.vacant] = VACANT
         return votes

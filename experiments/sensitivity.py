@@ -1,0 +1,97 @@
+"""Which declared assumptions does the answer rest on? Morris screening, then Sobol indices.
+
+    python experiments/sensitivity.py [--n 256] [--replicates 20] [--trajectories 20] [OVERRIDES ...]
+
+OVERRIDES choose the base configuration as for run.py (experiment=registered_opposition, ...); the
+parameters of configs/analysis/uncertainty.yaml vary around it. Writes into
+experiments/results/sensitivity/: indices.csv (one row per method, parameter and outcome),
+points.parquet (every Sobol point with its outcomes, means over replicates), region.csv (where a
+blocking coalition forms in at least half the runs) and the figures sobol.png and morris.png.
+Re-running resumes: computed chunks are kept. On a SLURM cluster, `--plan-only` writes the plans and
+prints the command that computes their chunks as array jobs (experiments/chunks.py); then run this
+again to gather.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from study import RESULTS, UNCERTAINTY
+
+from sim.analysis_plots import morris_figure, sobol_figure
+from sim.evaluation import Plan, compute, gather, open_store
+from sim.hydra_config import load_config
+from sim.measures import ANALYSED
+from sim.results import atomic_path, write_table
+from sim.sensitivity import morris_indices, morris_points, prim_box, sobol_indices, sobol_points
+from sim.uncertainty import load_parameters
+
+OUT = RESULTS / "sensitivity"
+# The region reported: where a coalition reaches the blocking minority in at least half the runs.
+REGION_OUTCOME, REGION_SHARE = "coalition_blocking", 0.5
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("overrides", nargs="*", help="config overrides, as for run.py")
+    parser.add_argument("--n", type=int, default=256, help="Sobol base samples (a power of 2)")
+    parser.add_argument("--replicates", type=int, default=20, help="runs per parameter point")
+    parser.add_argument("--trajectories", type=int, default=20, help="Morris trajectories")
+    parser.add_argument("--seed", type=int, default=20230319)
+    parser.add_argument("--workers", type=int, default=0, help="processes (0: every core)")
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--plan-only", action="store_true", help="write the plans for cluster jobs and stop")
+    args = parser.parse_args()
+    base = load_config(*args.overrides)
+    params = load_parameters(UNCERTAINTY)
+    plans = {"morris": Plan(base, tuple(params), morris_points(params, args.trajectories, args.seed),
+                            args.replicates, args.seed),
+             "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates, args.seed)}
+    if args.plan_only:
+        for name, plan in plans.items():
+            open_store(plan, args.out / name)
+            print(f"python experiments/chunks.py -m hydra/launcher=submitit_slurm store={args.out / name} "
+                  f"shards=N 'shard=range(N)'   # {plan.chunks} chunks")
+        return
+    for name, plan in plans.items():
+        compute(plan, args.out / name, args.workers, desc=f"{name}: runs")
+    morris, sobol = gather(plans["morris"], args.out / "morris"), gather(plans["sobol"], args.out / "sobol")
+    rows, table = [], pd.DataFrame(plans["sobol"].points, columns=[p.key for p in params])
+    for outcome in ANALYSED:
+        y_morris = morris.outcome(outcome).mean(axis=1)
+        y_sobol = sobol.outcome(outcome).mean(axis=1)
+        rows += [morris_indices(params, plans["morris"].points, y_morris, outcome.column, args.seed),
+                 sobol_indices(params, y_sobol, outcome.column, args.seed)]
+        table[outcome.column] = y_sobol
+    indices = pd.concat(rows, ignore_index=True)
+    write_table(indices, args.out / "indices.csv")
+    write_table(table, args.out / "points.parquet")
+    write_region(params, table, args.out)
+    sobol_figure(indices, args.out / "sobol.png")
+    morris_figure(indices, args.out / "morris.png")
+    print(indices[indices.method == "sobol"].pivot(index="parameter", columns="outcome", values="ST").round(3))
+    print(f"results in {args.out}/")
+
+
+def write_region(params: list, table: pd.DataFrame, out: Path) -> None:
+    """region.csv: the PRIM box of the points where REGION_OUTCOME holds in at least REGION_SHARE of
+    the runs, in the parameters' units; region.json: its density, coverage and how rare it is."""
+    inside = table[REGION_OUTCOME].to_numpy() >= REGION_SHARE
+    points = table[[p.key for p in params]].to_numpy()
+    bounds = np.array([[p.low, p.high] for p in params])
+    box, density, coverage = prim_box(points, inside, bounds)
+    region = pd.DataFrame({"parameter": [p.key for p in params], "prior_low": bounds[:, 0],
+                           "prior_high": bounds[:, 1], "low": box[:, 0], "high": box[:, 1]})
+    region["restricted"] = ~np.isclose(region["low"], region["prior_low"]) | ~np.isclose(region["high"], region["prior_high"])
+    write_table(region, out / "region.csv")
+    with atomic_path(out / "region.json") as tmp:
+        tmp.write_text(json.dumps({"outcome": REGION_OUTCOME, "share": REGION_SHARE, "points": int(len(points)),
+                                   "inside": int(inside.sum()), "density": density, "coverage": coverage}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Figures of the uncertainty analyses, drawn from their tables: Sobol and Morris indices, prior against
+posterior, and the posterior predictive answer per house."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from .measures import ANALYSED
+from .plots import BLOCK_COLOUR, MAIN_COLOUR, _save
+
+S1_COLOUR = "#7570b3"
+
+
+def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
+    """One panel per outcome: each parameter's total index ST (bar, 95 % bootstrap interval) and
+    first-order index S1 (dot), parameters sorted by their largest ST over the outcomes."""
+    sobol = indices[indices.method == "sobol"]
+    order = sobol.groupby("parameter")["ST"].max().sort_values().index
+    fig, axes = plt.subplots(1, len(ANALYSED), figsize=(4.2 * len(ANALYSED), 0.32 * len(order) + 1.6),
+                             sharey=True)
+    y = np.arange(len(order))
+    for ax, outcome in zip(axes, ANALYSED, strict=True):
+        rows = sobol[sobol.outcome == outcome.column].set_index("parameter").reindex(order)
+        ax.set_title(outcome.label, fontsize=10)
+        if rows["ST"].isna().all():
+            ax.text(0.5, 0.5, "never varies:\nno variance to share", ha="center", va="center",
+                    transform=ax.transAxes, color="grey")
+        ax.barh(y, rows["ST"].clip(lower=0), xerr=rows["ST_conf"], color=MAIN_COLOUR, alpha=0.8,
+                error_kw={"elinewidth": 0.8, "capsize": 2}, label="total (ST)")
+        ax.plot(rows["S1"].clip(lower=0), y, "o", color=S1_COLOUR, markersize=4, label="first order (S1)")
+        ax.set_xlim(0, max(1.0, float(np.nanmax((rows["ST"] + rows["ST_conf"]).to_numpy(), initial=0))))
+        ax.set_xlabel("share of the outcome's variance")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, order, fontsize=8)
+    axes[0].legend(loc="lower right", fontsize=8)
+    fig.suptitle("Sobol indices: which assumptions the answer rests on (ST - S1: through interactions)", y=1.0)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
+    """One panel per outcome: mu* (how much a parameter moves the outcome) against sigma (how much
+    that depends on the other parameters), the five largest labelled."""
+    morris = indices[indices.method == "morris"]
+    fig, axes = plt.subplots(1, len(ANALYSED), figsize=(4.2 * len(ANALYSED), 4))
+    for ax, outcome in zip(axes, ANALYSED, strict=True):
+        rows = morris[morris.outcome == outcome.column]
+        ax.scatter(rows["mu_star"], rows["sigma"], color=MAIN_COLOUR, s=18)
+        for _, row in rows.nlargest(5, "mu_star").iterrows():
+            ax.annotate(row["parameter"].rpartition(".")[2], (row["mu_star"], row["sigma"]), fontsize=7,
+                        xytext=(3, 3), textcoords="offset points")
+        top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-9)
+        ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":")
+        ax.set_title(outcome.label, fontsize=10)
+        ax.set_xlabel("mu* (mean |elementary effect|)")
+        ax.set_ylabel("sigma")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Morris screening (above the dotted line: effects that depend on other parameters)", y=1.0)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarray, path: Path,
+                     truth: np.ndarray | None = None) -> Path:
+    """One panel per parameter: the prior's draws and the posterior's (the draws whose runs matched the
+    observed record), as densities over the prior range."""
+    n = len(table)
+    cols = 4
+    fig, axes = plt.subplots(-(-n // cols), cols, figsize=(3.4 * cols, 2.2 * -(-n // cols)))
+    for j, (ax, row) in enumerate(zip(axes.ravel(), table.itertuples(), strict=False)):
+        bins = np.linspace(row.low, row.high, 21)
+        ax.hist(prior[:, j], bins=bins, density=True, color="lightgrey", label="prior")
+        ax.hist(posterior[:, j], bins=bins, density=True, histtype="step", color=BLOCK_COLOUR, linewidth=1.6,
+                label="posterior")
+        if truth is not None:
+            ax.axvline(truth[j], color="black", linewidth=1)
+        ax.set_title(f"{row.parameter.rpartition('.')[2]}  (width x{row.width_ratio:.2f})", fontsize=9)
+        ax.set_yticks([])
+        ax.tick_params(labelsize=7)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    axes.ravel()[0].legend(fontsize=7)
+    fig.suptitle(f"What the 2023 record says about each assumption: {len(posterior)} of {len(prior)} prior "
+                 "draws matched it (width: posterior 90 % interval over the prior's)", y=1.0, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
+    """Per outcome, per house: the posterior predictive value (dot) and its 90 % interval over the
+    posterior's parameter points (bar)."""
+    outcomes = [o for o in ANALYSED if o.column in set(table["outcome"])]
+    houses = list(dict.fromkeys(table["house"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.45 * len(houses) + 1.8), sharey=True)
+    y = np.arange(len(houses))[::-1]
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        rows = table[table.outcome == outcome.column].set_index("house").reindex(houses)
+        ax.hlines(y, rows["low"], rows["high"], color=MAIN_COLOUR, linewidth=4, alpha=0.5)
+        ax.plot(rows["mean"], y, "o", color=MAIN_COLOUR)
+        ax.set_title(outcome.label, fontsize=10)
+        if outcome.reduce == "any":
+            ax.set_xlim(-0.02, 1.02)
+        else:
+            ax.set_xlim(left=0)
+        ax.grid(axis="x", alpha=0.3)
+    np.atleast_1d(axes)[0].set_yticks(y, houses, fontsize=8)
+    fig.suptitle("The answer with its uncertainty: posterior predictive mean (dot) and 90 % interval over "
+                 "the calibrated parameters (bar)", y=1.0, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
