@@ -3,6 +3,8 @@
 Prints medians of several repeats, timed with the standard library. The numbers go into the
 README's Performance section; no test asserts them, since machines here are shared and noisy.
 --quick skips the end-to-end runs (1,000 and 10,000 replicates, the 24-point sweep).
+--analysis times only the full Sobol analysis (experiments/sensitivity.py at its defaults), then runs
+it again, kills it halfway through the Sobol points, resumes it, and compares the indices (~25 min).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import copy
 import gc
 import os
 import platform
+import signal
 import statistics
 import subprocess
 import sys
@@ -20,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
@@ -98,7 +102,11 @@ def run_py(*args: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the end-to-end runs")
+    parser.add_argument("--analysis", action="store_true", help="time only the Sobol analysis and its resumption")
     args = parser.parse_args()
+    if args.analysis:
+        analysis()
+        return
     repeats = 20 if args.quick else 60
     cfg = load_config()
     calls = cfg.agenda.session_length * cfg.agenda.sessions_per_term
@@ -182,6 +190,35 @@ def main() -> None:
                         f"hydra.sweep.dir={tmp}/sweep"],
                        cwd=ROOT, check=True, capture_output=True)
         print(f"sweep of 24 points x 500 replicates, joblib launcher: {time.perf_counter() - start:.0f} s")
+
+
+def analysis() -> None:
+    """experiments/sensitivity.py end to end (Morris, then Sobol with N = 256 and 20 replicates a point),
+    timed; then a second run killed halfway through its Sobol chunks and resumed, compared with the first."""
+    command = [sys.executable, "experiments/sensitivity.py"]
+    with tempfile.TemporaryDirectory() as tmp:
+        whole, killed = Path(tmp) / "whole", Path(tmp) / "killed"
+        start = time.perf_counter()
+        subprocess.run([*command, "--out", str(whole)], cwd=ROOT, check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        replicates = int(np.load(whole / "sobol" / "chunk_00000.npz")["features"].shape[1])
+        sobol = len(pd.read_parquet(whole / "points.parquet"))
+        params = pd.read_csv(whole / "indices.csv").parameter.nunique()
+        print(f"Sobol analysis, {params} parameters, N = 256, {replicates} replicates a point: {sobol} Sobol "
+              f"points ({sobol * replicates:,} terms) and the Morris screening: {wall:.0f} s end to end")
+        chunks = len(list((whole / "sobol").glob("chunk_*.npz")))
+        proc = subprocess.Popen([*command, "--out", str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
+        while len(list((killed / "sobol").glob("chunk_*.npz"))) < chunks // 2:
+            time.sleep(0.5)
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        done = len(list((killed / "sobol").glob("chunk_*.npz")))
+        start = time.perf_counter()
+        subprocess.run([*command, "--out", str(killed)], cwd=ROOT, check=True, capture_output=True)
+        same = (whole / "indices.csv").read_bytes() == (killed / "indices.csv").read_bytes()
+        print(f"killed after {done} of {chunks} Sobol chunks; the re-run finished the rest in "
+              f"{time.perf_counter() - start:.0f} s; indices.csv identical: {same}")
 
 
 if __name__ == "__main__":

@@ -5,8 +5,9 @@
 OVERRIDES choose the base configuration as for run.py (experiment=registered_opposition, ...); the
 parameters of configs/analysis/uncertainty.yaml vary around it. Writes into
 experiments/results/sensitivity/: indices.csv (one row per method, parameter and outcome),
-points.parquet (every Sobol point with its outcomes, means over replicates), region.csv (where a
-blocking coalition forms in at least half the runs) and the figures sobol.png and morris.png.
+points.parquet (every Sobol point with its outcomes, means over replicates), region.csv and
+region.json (where a blocking coalition forms in at least half the runs, and how) and the figures
+sobol.png and morris.png.
 Re-running resumes: computed chunks are kept. On a SLURM cluster, `--plan-only` writes the plans and
 prints the command that computes their chunks as array jobs (experiments/chunks.py); then run this
 again to gather.
@@ -23,11 +24,11 @@ import pandas as pd
 from study import RESULTS, UNCERTAINTY
 
 from sim.analysis_plots import morris_figure, sobol_figure
-from sim.evaluation import Plan, compute, gather, open_store
+from sim.evaluation import CHUNK_RUNS, Plan, compute, gather, open_store
 from sim.hydra_config import load_config
 from sim.measures import ANALYSED
 from sim.results import atomic_path, write_table
-from sim.sensitivity import morris_indices, morris_points, prim_box, sobol_indices, sobol_points
+from sim.sensitivity import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
 from sim.uncertainty import load_parameters
 
 OUT = RESULTS / "sensitivity"
@@ -43,14 +44,16 @@ def main() -> None:
     parser.add_argument("--trajectories", type=int, default=20, help="Morris trajectories")
     parser.add_argument("--seed", type=int, default=20230319)
     parser.add_argument("--workers", type=int, default=0, help="processes (0: every core)")
+    parser.add_argument("--chunk-runs", type=int, default=CHUNK_RUNS, help="runs per chunk (whole points)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--plan-only", action="store_true", help="write the plans for cluster jobs and stop")
     args = parser.parse_args()
     base = load_config(*args.overrides)
     params = load_parameters(UNCERTAINTY)
     plans = {"morris": Plan(base, tuple(params), morris_points(params, args.trajectories, args.seed),
-                            args.replicates, args.seed),
-             "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates, args.seed)}
+                            args.replicates, args.seed, chunk_runs=args.chunk_runs),
+             "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates, args.seed,
+                           chunk_runs=args.chunk_runs)}
     if args.plan_only:
         for name, plan in plans.items():
             open_store(plan, args.out / name)
@@ -78,19 +81,22 @@ def main() -> None:
 
 
 def write_region(params: list, table: pd.DataFrame, out: Path) -> None:
-    """region.csv: the PRIM box of the points where REGION_OUTCOME holds in at least REGION_SHARE of
-    the runs, in the parameters' units; region.json: its density, coverage and how rare it is."""
+    """region.csv: per parameter, the range its values span among the points where REGION_OUTCOME holds
+    in at least REGION_SHARE of the runs, against its prior; region.json: how many such points, the
+    density of their box, and what else those points do (the mechanism behind them)."""
     inside = table[REGION_OUTCOME].to_numpy() >= REGION_SHARE
     points = table[[p.key for p in params]].to_numpy()
     bounds = np.array([[p.low, p.high] for p in params])
-    box, density, coverage = prim_box(points, inside, bounds)
+    box, density = region_envelope(points, inside, bounds)
     region = pd.DataFrame({"parameter": [p.key for p in params], "prior_low": bounds[:, 0],
                            "prior_high": bounds[:, 1], "low": box[:, 0], "high": box[:, 1]})
-    region["restricted"] = ~np.isclose(region["low"], region["prior_low"]) | ~np.isclose(region["high"], region["prior_high"])
+    region["span"] = (region["high"] - region["low"]) / (region["prior_high"] - region["prior_low"])
     write_table(region, out / "region.csv")
+    mechanism = {f"{o.column}_{where}": float(table.loc[mask, o.column].median()) if mask.any() else None
+                 for o in ANALYSED if o.reduce == "sum" for where, mask in (("inside", inside), ("outside", ~inside))}
     with atomic_path(out / "region.json") as tmp:
         tmp.write_text(json.dumps({"outcome": REGION_OUTCOME, "share": REGION_SHARE, "points": int(len(points)),
-                                   "inside": int(inside.sum()), "density": density, "coverage": coverage}))
+                                   "inside": int(inside.sum()), "density": density, "median": mechanism}))
 
 
 if __name__ == "__main__":

@@ -29,11 +29,17 @@ def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
         if rows["ST"].isna().all():
             ax.text(0.5, 0.5, "never varies:\nno variance to share", ha="center", va="center",
                     transform=ax.transAxes, color="grey")
-        ax.barh(y, rows["ST"].clip(lower=0), xerr=rows["ST_conf"], color=MAIN_COLOUR, alpha=0.8,
-                error_kw={"elinewidth": 0.8, "capsize": 2}, label="total (ST)")
-        ax.plot(rows["S1"].clip(lower=0), y, "o", color=S1_COLOUR, markersize=4, label="first order (S1)")
-        ax.set_xlim(0, max(1.0, float(np.nanmax((rows["ST"] + rows["ST_conf"]).to_numpy(), initial=0))))
-        ax.set_xlabel("share of the outcome's variance")
+        st = rows["ST"].clip(0, 1)
+        # Intervals past [0, 1] (a rare or heavy-tailed outcome) are cut at the axis and marked.
+        low, high = (rows["ST"] - rows["ST_conf"]).clip(0, 1), (rows["ST"] + rows["ST_conf"]).clip(0, 1)
+        spread = np.array([st - low, high - st])
+        ax.barh(y, st, xerr=spread, color=MAIN_COLOUR, alpha=0.8, error_kw={"elinewidth": 0.8, "capsize": 2},
+                label="total (ST), 95 % interval")
+        cut = (rows["ST"] + rows["ST_conf"] > 1).to_numpy()
+        ax.plot(np.ones(cut.sum()), y[cut], ">", color="black", markersize=4)
+        ax.plot(rows["S1"].clip(0, 1), y, "o", color=S1_COLOUR, markersize=4, label="first order (S1)")
+        ax.set_xlim(0, 1.03)
+        ax.set_xlabel("share of the outcome's variance (> : interval goes past 1)")
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y, order, fontsize=8)
     axes[0].legend(loc="lower right", fontsize=8)

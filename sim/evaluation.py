@@ -53,6 +53,7 @@ class Plan:
     replicates: int
     seed: int
     common_seeds: bool = True
+    chunk_runs: int = CHUNK_RUNS
 
     def __post_init__(self) -> None:
         if self.points.ndim != 2 or self.points.shape[1] != len(self.parameters):
@@ -63,7 +64,7 @@ class Plan:
 
     @property
     def points_per_chunk(self) -> int:
-        return max(1, CHUNK_RUNS // self.replicates)
+        return max(1, self.chunk_runs // self.replicates)
 
     @property
     def chunks(self) -> int:
@@ -75,7 +76,8 @@ class Plan:
 
     def fingerprint(self) -> str:
         extra = json.dumps({"parameters": [asdict(p) for p in self.parameters], "replicates": self.replicates,
-                            "seed": self.seed, "common_seeds": self.common_seeds}).encode()
+                            "seed": self.seed, "common_seeds": self.common_seeds,
+                            "chunk_runs": self.chunk_runs}).encode()
         points = hashlib.sha256(np.ascontiguousarray(self.points, dtype=np.float64).tobytes()).digest()
         return fingerprint(self.base, extra + points, entry="evaluation")
 
@@ -108,9 +110,10 @@ class Results:
 def run_points(plan: Plan, points: range) -> tuple[np.ndarray, np.ndarray]:
     """The runs of these points, all in one lockstep sitting: (features, party features) stacked as
     (points, replicates, ...)."""
-    models = [MajilisModel(at_point(plan.base, list(plan.parameters), plan.points[p]),
-                           rng=np.random.default_rng(plan.seed_of(p, r)))
-              for p in points for r in range(plan.replicates)]
+    models = []
+    for p in points:
+        cfg = at_point(plan.base, list(plan.parameters), plan.points[p])
+        models += [MajilisModel(cfg, rng=np.random.default_rng(plan.seed_of(p, r))) for r in range(plan.replicates)]
     try:
         run_lockstep(models)
         features, party = zip(*(session_features(model) for model in models), strict=True)

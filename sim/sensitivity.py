@@ -1,6 +1,5 @@
 """Global sensitivity with SALib: Morris screening and Sobol indices over the declared parameters,
-and the region of parameter space where an outcome holds (PRIM, as in EMA Workbench's scenario
-discovery)."""
+and the region of parameter space where an outcome holds."""
 
 from __future__ import annotations
 
@@ -55,30 +54,13 @@ def sobol_indices(params: list[Parameter], y: np.ndarray, outcome: str, seed: in
                          "ST_conf": found["ST_conf"]})
 
 
-def prim_box(points: np.ndarray, inside: np.ndarray, bounds: np.ndarray, alpha: float = 0.05,
-             min_coverage: float = 0.8) -> tuple[np.ndarray, float, float]:
-    """Friedman and Fisher's PRIM peeling: from the whole prior box, repeatedly cut the alpha-quantile
-    slice along the side that most raises the share of `inside` points left in the box, while the box
-    keeps at least `min_coverage` of all inside points. Returns the box (D, 2), its density (share of
-    its points inside) and coverage (share of inside points it holds)."""
-    box = bounds.astype(float).copy()
-    total = inside.sum()
-    if total == 0:
-        return box, 0.0, 0.0
-    keep = np.ones(len(points), dtype=bool)
-    while True:
-        best = None
-        for d in range(points.shape[1]):
-            values = points[keep, d]
-            for side, cut in ((0, np.quantile(values, alpha)), (1, np.quantile(values, 1 - alpha))):
-                trial = keep & (points[:, d] >= cut if side == 0 else points[:, d] <= cut)
-                if trial.sum() == keep.sum() or inside[trial].sum() < min_coverage * total:
-                    continue
-                density = inside[trial].mean()
-                if best is None or density > best[0]:
-                    best = (density, d, side, cut, trial)
-        if best is None or best[0] <= inside[keep].mean():
-            break
-        _, d, side, cut, keep = best
-        box[d, side] = cut
-    return box, float(inside[keep].mean()), float(inside[keep].sum() / total)
+def region_envelope(points: np.ndarray, inside: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, float]:
+    """The smallest box (D, 2) holding every `inside` point, in the parameters' units, and its density:
+    the share of all points in that box that are inside (1: the box is the region; small: the box only
+    bounds it, and the region is a thinner set within). Where the inside points are few and clustered,
+    as rare outcomes are, this states their conditions without the peeling choices of PRIM."""
+    if not inside.any():
+        return bounds.astype(float).copy(), 0.0
+    box = np.stack([points[inside].min(axis=0), points[inside].max(axis=0)], axis=1)
+    within = ((points >= box[:, 0]) & (points <= box[:, 1])).all(axis=1)
+    return box, float(inside[within].mean())

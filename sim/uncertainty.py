@@ -86,6 +86,6 @@ def _set(cfg: Config, key: str, value: float) -> None:
     if leaf not in known:
         raise ConfigError(f"{key}: '{leaf}' is not a configuration key here; known: {', '.join(known)}")
     current = getattr(node, leaf)
-    if current is not None and not isinstance(current, (int, float)) or isinstance(current, bool):
+    if isinstance(current, bool) or (current is not None and not isinstance(current, (int, float))):
         raise ConfigError(f"{key} = {current!r}: not a number, cannot be a parameter")
     setattr(node, leaf, value)

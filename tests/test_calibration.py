@@ -1,0 +1,83 @@
+"""The observed record (configs/analysis/observed_2023.yaml), its summaries, and rejection ABC's known
+answer: from data simulated at a chosen parameter point, the 90 % posterior intervals of the
+parameters the summaries identify cover the truth."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from helpers import ROOT, load
+
+from sim.calibration import load_record, matches, posterior_table, prior_points, summaries
+from sim.config import ConfigError
+from sim.evaluation import Plan, Results, evaluate
+from sim.outcomes import PARTY_FEATURES, SESSION_FEATURES
+from sim.uncertainty import at_point, load_parameters
+
+ANALYSIS = ROOT / "configs" / "analysis"
+
+
+def test_the_observed_record_states_each_fact_with_its_source():
+    record = load_record(ANALYSIS / "observed_2023.yaml")
+    assert record.sessions == 3
+    found = {o.name: (o.observed, o.tolerance) for o in record.observations}
+    assert found == {"gov_defeats": (0, 0), "coalition_formed": (0, 0), "expulsions": (1, 0),
+                     "qhp_expulsions": (1, 0), "deputy_share_of_laws": (0.333, 0.05), "qhp_osdp_abstained": (1, 0)}
+    assert all(len(o.source) > 30 for o in record.observations)
+
+
+def test_a_bad_record_is_refused_naming_what_is_wrong(tmp_path: Path):
+    bad = tmp_path / "r.yaml"
+    bad.write_text("sessions: 0\nobservations:\n  - {name: defeats, observed: 0, tolerance: -1, source: s}\n")
+    with pytest.raises(ConfigError) as err:
+        load_record(bad)
+    text = str(err.value)
+    assert "sessions = 0" in text and "'defeats': known summaries are" in text and "tolerance = -1.0" in text
+
+
+def test_summaries_read_the_record_s_sessions_only():
+    names = ["amanat", "qhp", "osdp", "self_nominated"]
+    features = np.zeros((1, 2, 4, len(SESSION_FEATURES)), dtype=int)
+    party = np.zeros((1, 2, 4, len(names), len(PARTY_FEATURES)), dtype=int)
+    col = SESSION_FEATURES.index
+    features[0, 0, :, col("laws_passed")] = [30, 30, 30, 30]
+    features[0, 0, :, col("deputy_laws")] = [10, 10, 10, 90]
+    features[0, 0, 1, col("expulsions")] = 1
+    party[0, 0, 1, 1, 0] = 1  # the expulsion is QHP's
+    party[0, 0, 0, 1, 1] = party[0, 0, 2, 2, 1] = 2  # QHP and OSDP each abstain as a party at some point
+    features[0, 1, 3, col("gov_defeats")] = 5  # after the record's sessions: not counted
+    features[0, 1, 2, col("coalition_seats")] = 12
+    party[0, 1, 0, 1, 1] = 1  # only QHP abstains
+    results = Results(features, party, names)
+    record = load_record(ANALYSIS / "observed_2023.yaml")
+    found = {k: v[0].tolist() for k, v in summaries(record, results).items()}
+    assert found["deputy_share_of_laws"][0] == pytest.approx(1 / 3)
+    assert found["expulsions"] == [1, 0] and found["qhp_expulsions"] == [1, 0]
+    assert found["gov_defeats"] == [0, 0] and found["coalition_formed"] == [0, 1]
+    assert found["qhp_osdp_abstained"] == [1, 0]
+    assert matches(record, results)[0].tolist() == [True, False]
+
+
+def test_abc_recovers_the_parameters_the_record_identifies(tmp_path: Path):
+    """A chosen point (the default calibration, every minor party as QHP) and one run of it as the
+    'observed' record; rejection ABC from 2,000 prior draws. The deputy-initiated share of laws
+    identifies the Government's agenda share; whatever the summaries narrow must contain the truth."""
+    base = load("agenda.sessions_per_term=3")  # the record's three sessions: nothing after is read
+    params = load_parameters(ANALYSIS / "uncertainty.yaml")
+    record = load_record(ANALYSIS / "observed_2023.yaml")
+    qhp = base.parties["qhp"]
+    truth = np.array([getattr(qhp, p.name) if p.key.startswith("minor.") else
+                      getattr(getattr(base, p.key.partition(".")[0]), p.name) for p in params])
+    assert at_point(base, params, truth).behavior == base.behavior
+    observed = evaluate(Plan(base, tuple(params), truth[None], 1, seed=11, common_seeds=False), tmp_path / "observed")
+    simulated = record.with_observed({k: float(v[0, 0]) for k, v in summaries(record, observed).items()})
+    prior = prior_points(params, 2000, seed=12)
+    runs = evaluate(Plan(base, tuple(params), prior, 1, seed=12, common_seeds=False), tmp_path / "abc")
+    posterior = prior[matches(simulated, runs)[:, 0]]
+    assert len(posterior) >= 30
+    table = posterior_table(params, prior, posterior).assign(truth=truth)
+    identified = table[table.width_ratio < 0.8]
+    assert "executive.agenda_share" in set(identified.parameter)
+    covered = (identified.posterior_5 <= identified.truth) & (identified.truth <= identified.posterior_95)
+    assert covered.all(), identified
+

@@ -1,0 +1,118 @@
+"""Many parameter points at once (sim.evaluation): a house in a mixed lockstep batch votes exactly as
+it would alone, the per-session features agree with the run's own outcomes, and an analysis killed
+halfway, or split into cluster shards, gives the same numbers as one uninterrupted run."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ROOT, load
+
+from sim.evaluation import Plan, compute, evaluate, gather, open_store, run_points
+from sim.model import MajilisModel, run_lockstep
+from sim.outcomes import SESSION_FEATURES, run_outcomes, session_features
+from sim.uncertainty import Parameter, at_point
+
+PARAMS = (Parameter("behavior.abstain_band", 0.1, 0.4, "x"), Parameter("minor.opposition_intent", 0, 1, "x"),
+          Parameter("executive.accept_loss", 0.0, 0.1, "x"), Parameter("behavior.loyalty_mean", 0.6, 0.95, "x"))
+POINTS = np.array([[0.1, 1.0, 0.0, 0.6], [0.4, 0.2, 0.1, 0.95], [0.25, 0.9, 0.02, 0.7]])
+
+
+def small():
+    cfg = load("parliament=ruling_minority")  # coalitions form there, so the coalition features vary
+    cfg.agenda.session_length, cfg.agenda.sessions_per_term = 40, 3
+    return cfg
+
+
+def test_houses_of_different_points_in_one_sitting_vote_as_they_would_alone():
+    plan = Plan(small(), PARAMS, POINTS, 2, seed=5, common_seeds=False)
+    features, party = run_points(plan, range(len(POINTS)))
+    for p in range(len(POINTS)):
+        for r in range(2):
+            cfg = at_point(plan.base, list(PARAMS), POINTS[p])
+            alone = MajilisModel(cfg, rng=np.random.default_rng(plan.seed_of(p, r)))
+            alone.run_model()
+            f, q = session_features(alone)
+            assert np.array_equal(features[p, r], f) and np.array_equal(party[p, r], q)
+    assert features[..., SESSION_FEATURES.index("coalition_seats")].any()  # the comparison covers coalitions
+
+
+def test_session_features_add_up_to_the_run_outcomes():
+    cfg = small()
+    cfg.agenda.sessions_per_term = 5
+    models = [MajilisModel(cfg, rng=np.random.default_rng(seed)) for seed in range(6)]
+    run_lockstep(models)
+    for model in models:
+        f, party = session_features(model)
+        row = run_outcomes(model)[0]
+        column = dict(zip(SESSION_FEATURES, f.T, strict=True))
+        assert column["gov_defeats"].sum() == row["gov_defeats"]
+        assert column["expulsions"].sum() == row["expulsions"] == party[:, :, 0].sum()
+        assert column["laws_passed"].sum() == row["laws_passed"]
+        assert column["deputy_laws"].sum() == row["deputy_bills_passed"]
+        assert column["coalition_seats"].max() == row["coalition_max_seats"]
+        assert column["coalition_blocking"].any() == row["coalition_blocking"]
+
+
+def test_houses_with_different_executives_cannot_share_a_sitting():
+    a, b = small(), small()
+    b.executive.ideal = [0.5, 0.5, 0.5]
+    with pytest.raises(ValueError, match="share the executive's ideal point"):
+        run_lockstep([MajilisModel(a, rng=1), MajilisModel(b, rng=1)])
+
+
+def test_a_store_of_another_plan_is_emptied_and_a_missing_chunk_is_named(tmp_path: Path):
+    plan = Plan(small(), PARAMS, POINTS, 1, seed=1)
+    compute(plan, tmp_path, workers=1)
+    other = Plan(small(), PARAMS, POINTS[:2], 1, seed=1)
+    open_store(other, tmp_path)
+    assert not list(tmp_path.glob("chunk_*"))
+    with pytest.raises(FileNotFoundError, match="1 of 1 chunks missing"):
+        gather(other, tmp_path)
+    with pytest.raises(ValueError, match="expected \\(points, 4\\)"):
+        Plan(small(), PARAMS, POINTS[:, :2], 1, seed=1)
+
+
+SMALL_ANALYSIS = ["--n", "4", "--replicates", "2", "--trajectories", "2", "--workers", "1", "--chunk-runs", "2",
+                  "agenda.session_length=20", "agenda.sessions_per_term=2"]
+
+
+def test_a_killed_analysis_resumes_to_the_same_indices(tmp_path: Path):
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    env = dict(os.environ)
+    run = subprocess.run([sys.executable, "experiments/sensitivity.py", *SMALL_ANALYSIS, "--out", str(whole)],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    proc = subprocess.Popen([sys.executable, "experiments/sensitivity.py", *SMALL_ANALYSIS, "--out", str(killed)],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(list((killed / "sobol").glob("chunk_*.npz"))) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = len(list((killed / "sobol").glob("chunk_*.npz")))
+    assert not (killed / "indices.csv").exists() and 3 <= done < 72  # killed part way through the Sobol points
+    run = subprocess.run([sys.executable, "experiments/sensitivity.py", *SMALL_ANALYSIS, "--out", str(killed)],
+                         cwd=ROOT, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pd.testing.assert_frame_equal(pd.read_csv(whole / "indices.csv"), pd.read_csv(killed / "indices.csv"))
+
+
+def test_cluster_shards_through_the_hydra_launcher_gather_to_the_same_results(tmp_path: Path):
+    plan = Plan(small(), PARAMS, POINTS, 2, seed=3, chunk_runs=2)
+    direct = evaluate(plan, tmp_path / "direct", workers=1)
+    store = tmp_path / "sharded"
+    open_store(plan, store)
+    run = subprocess.run([sys.executable, "experiments/chunks.py", "-m", f"store={store}", "shards=2", "shard=0,1",
+                          "workers=1"], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert len(list(store.glob("chunk_*.npz"))) == 3
+    sharded = gather(plan, store)
+    assert np.array_equal(direct.features, sharded.features) and np.array_equal(direct.party, sharded.party)

@@ -1,0 +1,63 @@
+"""Known answers for the global sensitivity pipeline (sim.sensitivity): the Ishigami function's
+analytic Sobol indices, a linear function's Morris effects, and the box of a known region."""
+
+import numpy as np
+import pytest
+
+from sim.sensitivity import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
+from sim.uncertainty import Parameter
+
+A, B = 7.0, 0.1
+
+
+def ishigami(x: np.ndarray) -> np.ndarray:
+    return np.sin(x[:, 0]) + A * np.sin(x[:, 1]) ** 2 + B * x[:, 2] ** 4 * np.sin(x[:, 0])
+
+
+def ishigami_indices() -> tuple[np.ndarray, np.ndarray]:
+    """Analytic first-order and total indices (Ishigami and Homma 1990; Saltelli et al. 2008, 4.2)."""
+    pi4, pi8 = np.pi**4, np.pi**8
+    v1 = 0.5 * (1 + B * pi4 / 5) ** 2
+    v2 = A**2 / 8
+    v13 = B**2 * pi8 * (1 / 18 - 1 / 50)
+    v = v1 + v2 + v13
+    return np.array([v1, v2, 0.0]) / v, np.array([v1 + v13, v2, v13]) / v
+
+
+def test_the_pipeline_reproduces_the_ishigami_indices_within_sampling_error():
+    params = [Parameter(f"x{i}", -np.pi, np.pi, "Ishigami") for i in (1, 2, 3)]
+    points = sobol_points(params, 2048, seed=1)
+    found = sobol_indices(params, ishigami(points), "f", seed=1)
+    s1, st = ishigami_indices()
+    assert np.allclose(s1, [0.3139, 0.4424, 0.0], atol=5e-4)  # the published values
+    # Within the bootstrap interval, or 0.02 where that interval is narrower than the estimator's bias.
+    assert np.all(np.abs(found["S1"] - s1) <= np.maximum(found["S1_conf"], 0.02))
+    assert np.all(np.abs(found["ST"] - st) <= np.maximum(found["ST_conf"], 0.02))
+
+
+def test_sobol_points_need_a_power_of_two_and_a_constant_outcome_has_no_indices():
+    params = [Parameter("x", 0, 1, ""), Parameter("y", 0, 1, "")]
+    with pytest.raises(ValueError, match="power of 2"):
+        sobol_points(params, 100, seed=1)
+    flat = sobol_indices(params, np.zeros(len(sobol_points(params, 8, seed=1))), "never", seed=1)
+    assert flat[["S1", "ST"]].isna().all().all()
+
+
+def test_morris_mu_star_of_a_linear_function_is_each_slope_times_its_range():
+    params = [Parameter("a", 0, 1, ""), Parameter("b", -1, 1, ""), Parameter("c", 0, 5, "")]
+    points = morris_points(params, 10, seed=3)
+    y = 3 * points[:, 0] - 2 * points[:, 1] + 0 * points[:, 2]
+    found = morris_indices(params, points, y, "f", seed=3)
+    assert np.allclose(found["mu_star"], [3.0, 4.0, 0.0])
+    assert np.allclose(found["sigma"], 0.0, atol=1e-9)
+
+
+def test_the_envelope_of_a_known_region_is_its_box():
+    points = np.random.default_rng(0).random((4000, 3))
+    inside = (points[:, 0] > 0.7) & (points[:, 1] < 0.4)
+    box, density = region_envelope(points, inside, np.array([[0, 1]] * 3))
+    assert np.allclose(box, [[0.7, 1], [0, 0.4], [0, 1]], atol=0.01)  # the third parameter does not matter
+    assert density == 1.0
+    ring = np.abs(points[:, 0] - 0.5) > 0.4  # both ends of one parameter: the box bounds it loosely
+    box, density = region_envelope(points, ring, np.array([[0, 1]] * 3))
+    assert np.allclose(box[0], [0, 1], atol=0.01) and 0.15 < density < 0.25
