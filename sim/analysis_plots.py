@@ -39,12 +39,15 @@ def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
         ax.plot(np.ones(cut.sum()), y[cut], ">", color="black", markersize=4)
         ax.plot(rows["S1"].clip(0, 1), y, "o", color=S1_COLOUR, markersize=4, label="first order (S1)")
         ax.set_xlim(0, 1.03)
-        ax.set_xlabel("share of the outcome's variance (> : interval goes past 1)")
+        ax.set_xlabel("share of the outcome's variance")
         ax.grid(axis="x", alpha=0.3)
     axes[0].set_yticks(y, order, fontsize=8)
     axes[0].legend(loc="lower right", fontsize=8)
-    fig.suptitle("Sobol indices: which assumptions the answer rests on (ST - S1: through interactions)", y=1.0)
+    fig.suptitle("Sobol indices: which assumptions the answer rests on", y=1.0)
     fig.tight_layout()
+    fig.text(0.5, -0.02, "Bars: total index ST with its 95 % bootstrap interval (an arrowhead: the interval goes "
+             "past 1, as for a rare outcome); dots: first-order index S1. ST - S1 is what a parameter carries "
+             "through interactions with the others.", ha="center", fontsize=9)
     return _save(fig, path)
 
 
