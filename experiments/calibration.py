@@ -24,7 +24,7 @@ from sim.analysis_plots import posterior_figure, predictive_figure
 from sim.calibration import consistent, load_record, matches, posterior_table, prior_points
 from sim.evaluation import Plan, Results, evaluate
 from sim.hydra_config import load_config
-from sim.measures import ANALYSED
+from sim.measures import ANALYSED, wilson
 from sim.results import write_table
 from sim.uncertainty import load_parameters
 
@@ -33,8 +33,8 @@ OUT = RESULTS / "calibration"
 # also match the record in its first sessions). The 2023 house's rest of the convocation is its
 # sessions after the record, in the runs that did what the house did; the counterfactuals start afresh.
 HOUSES = (
-    ("2023 house, rest of convocation", "baseline", slice(3, 5), True),
-    ("2023 house, whole term", "baseline", slice(0, 5), False),
+    ("2023 house, rest of convocation (sessions 4-5)", "baseline", slice(3, 5), True),
+    ("2023 house, whole term (sessions 1-5)", "baseline", slice(0, 5), False),
     ("registered_opposition", "registered_opposition", slice(0, 5), False),
     ("free_and_fair", "free_and_fair", slice(0, 5), False),
     ("two_terms, second term", "two_terms", slice(5, 10), False),
@@ -96,24 +96,28 @@ def observation_table(record, results: Results) -> pd.DataFrame:
 
 
 def predictive_rows(label: str, found: Results, window: slice, keep: np.ndarray) -> list[dict]:
-    """Per outcome: the posterior predictive mean over the kept runs, and the 5th-95th percentiles of
-    the per-point means (parameter uncertainty, and the run-to-run noise of the point's replicates).
-    For counts, also the 5th-95th percentiles over single runs."""
+    """Per outcome, over the kept runs: the posterior predictive mean; for a share, its 95 % Wilson
+    interval taken on posterior points (each point counts once, with the share of its runs: parameter
+    uncertainty and run-to-run noise, without treating a point's runs as independent draws); the
+    5th-95th percentiles of the per-point means; and for a count, those of single runs."""
     rows = []
-    with np.errstate(invalid="ignore"):
-        per_point_runs = keep.sum(axis=1)
-        for outcome in ANALYSED:
-            values = found.outcome(outcome, window)
-            point_means = (np.where(keep, values, 0).sum(axis=1) / per_point_runs)[per_point_runs > 0]
-            kept = values[keep]
-            if not kept.size:  # no run matched the record: nothing to predict from
-                rows.append({"house": label, "outcome": outcome.column, "runs": 0, "points": 0})
-                continue
-            rows.append({"house": label, "outcome": outcome.column, "runs": int(keep.sum()),
-                         "points": int((per_point_runs > 0).sum()), "mean": float(kept.mean()),
-                         "low": float(np.quantile(point_means, 0.05)), "high": float(np.quantile(point_means, 0.95)),
-                         "run_low": float(np.quantile(kept, 0.05)), "run_high": float(np.quantile(kept, 0.95)),
-                         "share_of_points_at_least_half": float((point_means >= 0.5).mean())})
+    runs_at = keep.sum(axis=1)
+    used = runs_at > 0
+    for outcome in ANALYSED:
+        values = found.outcome(outcome, window)
+        if not used.any():  # no run matched the record: nothing to predict from
+            rows.append({"house": label, "outcome": outcome.column, "runs": 0, "points": 0})
+            continue
+        point_means = np.where(keep, values, 0).sum(axis=1)[used] / runs_at[used]
+        kept = values[keep]
+        row = {"house": label, "outcome": outcome.column, "runs": int(keep.sum()), "points": int(used.sum()),
+               "mean": float(kept.mean()), "point_low": float(np.quantile(point_means, 0.05)),
+               "point_high": float(np.quantile(point_means, 0.95))}
+        if outcome.reduce == "any":
+            row["ci_low"], row["ci_high"] = wilson(float(point_means.sum()), len(point_means))
+        else:
+            row["run_low"], row["run_high"] = float(np.quantile(kept, 0.05)), float(np.quantile(kept, 0.95))
+        rows.append(row)
     return rows
 
 

@@ -13,6 +13,7 @@ import json
 import shutil
 
 import pandas as pd
+from calibration import HOUSES
 from study import FIGURES, RECORD, RESULTS, ROOT
 
 from sim.calibration import load_record
@@ -25,6 +26,8 @@ COPIES = {SENSITIVITY / "sobol.png": "sensitivity_sobol.png", SENSITIVITY / "mor
           CALIBRATION / "posterior.png": "calibration_posterior.png",
           CALIBRATION / "predictive.png": "calibration_predictive.png"}
 LABELS = {o.column: o.label for o in ANALYSED}
+# The 2023 house's rows of the predictive table: the rest of the convocation and the whole term.
+REST, WHOLE = HOUSES[0][0], HOUSES[1][0]
 
 
 def pct(x: float) -> str:
@@ -32,11 +35,11 @@ def pct(x: float) -> str:
 
 
 def interval(row: pd.Series, share: bool = True) -> str:
-    """'mean (90 % interval low-high)' of a predictive row."""
+    """A predictive row's mean with its interval (experiments/calibration.py, predictive_rows)."""
     if share:
-        return f"{pct(row['mean'])} (90 % interval over the posterior {pct(row['low'])}-{pct(row['high'])})"
-    return (f"{row['mean']:.2f} a term (90 % interval of the point means {row['low']:.2f}-{row['high']:.2f}; "
-            f"of single runs {row['run_low']:.0f}-{row['run_high']:.0f})")
+        return f"{pct(row['mean'])} (95 % interval {pct(row['ci_low'])}-{pct(row['ci_high'])})"
+    return (f"{row['mean']:.2f} (posterior points' means, 5-95 %: {row['point_low']:.2f}-{row['point_high']:.2f}; "
+            f"single runs {row['run_low']:.0f}-{row['run_high']:.0f})")
 
 
 def top(indices: pd.DataFrame, outcome: str, k: int = 3) -> str:
@@ -48,46 +51,61 @@ def top(indices: pd.DataFrame, outcome: str, k: int = 3) -> str:
 
 
 def param_range(posterior: pd.DataFrame, key: str) -> str:
+    """What the record says of one parameter, in words chosen by the numbers."""
     r = posterior[posterior.parameter == key].iloc[0]
-    return (f"`{key}` {r.posterior_median:.2f} (90 % {r.posterior_5:.2f}-{r.posterior_95:.2f}; prior "
-            f"{r.low:g}-{r.high:g})")
+    said = ("leaves it near its prior" if r.width_ratio >= 0.8 and abs(r.median_shift) < 0.1
+            else "moves it")
+    return (f"{said}: `{key}` median {r.posterior_median:.2f}, 90 % {r.posterior_5:.2f}-{r.posterior_95:.2f} "
+            f"(prior {r.low:g}-{r.high:g}, median {r.prior_median:.2f}; width x{r.width_ratio:.2f})")
 
 
-def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.DataFrame, box: dict) -> list[str]:
+# A probability whose 95 % interval stays below this is read as "does not happen" in the claims.
+RARE = 0.05
+
+
+def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.DataFrame, box: dict,
+           record_expulsions: float) -> list[str]:
     """Each testable claim of the seed analysis (paraphrased), what the model says, what it rests on,
-    and what would flip it; the numbers from the results."""
-    rest, whole = "2023 house, rest of convocation", "2023 house, whole term"
+    and what would flip it; the numbers, and the verdicts, from the results."""
+    rest, whole = REST, WHOLE
+    blocking = pred(rest, "coalition_blocking")
     narrow = region[region.span < 0.5]
     conditions = ", ".join(f"`{r.parameter}` {r.low:.3g}-{r.high:.3g}" for r in narrow.itertuples()) or "none"
-    flips = (f"a blocking coalition in at least half the runs needs, at every such point of the prior, {conditions} "
-             f"({box['inside']} of {box['points']} points); there the median term has "
-             f"{box['median']['expulsions_inside']:.0f} expulsions and {box['median']['gov_defeats_inside']:.0f} "
-             f"Government defeats (elsewhere {box['median']['expulsions_outside']:.0f} and "
-             f"{box['median']['gov_defeats_outside']:.1f})") if box["inside"] else "no point of the prior gives one"
+    median = box["median"]
+    flips = (f"at every point of the prior where a coalition blocks in at least half the runs ({box['inside']} "
+             f"of {box['points']}): {conditions}. Those points are houses in collapse: the median term there has "
+             f"{median['expulsions_inside']:.0f} expulsions and {median['gov_defeats_inside']:.0f} Government "
+             f"defeats (elsewhere {median['expulsions_outside']:.0f} and {median['gov_defeats_outside']:.1f}; "
+             f"the record: {record_expulsions:g} expulsion in three sessions)") if box["inside"] else \
+        "no point of the prior gives a blocking coalition in half its runs"
     minority = pred("ruling_minority", "coalition_blocking")
+    counterfactual = {h: pred(h, "coalition_formed") for h in
+                      ("registered_opposition", "free_and_fair", "two_terms, second term")}
+    registration_binds = any(r["ci_high"] >= RARE for r in counterfactual.values())
     return [
         "**1. A more plural Majilis will not effectively oppose the President and the ruling party.** "
-        f"The model agrees: P(a coalition reaches the blocking minority) in the rest of the convocation "
-        f"{interval(pred(rest, 'coalition_blocking'))}, Government defeats "
-        f"{interval(pred(rest, 'gov_defeats'), share=False)}. It rests on {top(indices, 'coalition_blocking', 3)}. "
-        f"What flips it: {flips}. Or a different house: with the ruling party short of a majority "
-        f"(`ruling_minority`), P(blocking) is {interval(minority)} at the calibrated parameters.",
+        + ("The model agrees" if blocking["ci_high"] < RARE else "The model does not agree")
+        + f": P(a coalition reaches the blocking minority) in the rest of the convocation is {interval(blocking)}, "
+        f"and the Government loses {interval(pred(rest, 'gov_defeats'), share=False)} bills there. Over the "
+        f"whole prior the answer rests on {top(indices, 'coalition_blocking', 3)}. What would flip it: "
+        f"{flips}. Or another house: with the ruling party short of a majority (`ruling_minority`) a "
+        f"coalition blocks with probability {interval(minority)} at the parameters the record allows.",
         "",
-        "**2. Registration hurdles and bias limit the opposition's legislative impact.** "
-        f"Registering the refused parties changes P(a coalition forms) from "
-        f"{pct(pred(whole, 'coalition_formed')['mean'])} to "
-        f"{interval(pred('registered_opposition', 'coalition_formed'))} (`registered_opposition`); a free and "
-        f"fair election to {interval(pred('free_and_fair', 'coalition_formed'))}; after a second election "
-        f"under the threat of losing registration, {interval(pred('two_terms, second term', 'coalition_formed'))}. "
-        f"What decides the Government's defeats is discipline, not registration: {top(indices, 'gov_defeats', 2)}.",
+        "**2. Registration hurdles and bias limit what the opposition can do in parliament.** "
+        + ("Registration matters here" if registration_binds else "In the model registration is not what binds")
+        + f": P(a coalition forms) is {interval(pred(whole, 'coalition_formed'))} in the 2023 house, "
+        + "; ".join(f"{interval(r)} in `{h}`" for h, r in counterfactual.items())
+        + ". The registration threat works through discipline instead: the variance of Government defeats "
+        f"over the prior rests on {top(indices, 'gov_defeats', 2)}.",
         "",
-        "**3. Coalition building is hard for the opposition.** In the model it is not the cost of building "
-        "that binds but what a coalition could decide: the coalition parameters' total indices for P(a "
-        f"coalition forms) are {', '.join(_st(indices, k) for k in COALITION_KEYS)}.",
+        "**3. Coalition building is hard for the opposition.** What a coalition could decide binds before what "
+        "it costs to build: the coalition parameters' total indices for P(a coalition forms) are "
+        f"{', '.join(_st(indices, k) for k in COALITION_KEYS)}, and in the ruling party's absence of a "
+        f"majority (`ruling_minority`) the same calibrated parties form one with probability {interval(minority)}.",
         "",
-        "**4. Registration goes to parties the administration does not see as a threat.** The record "
-        f"puts the minor parties' opposition intent at {param_range(posterior, 'minor.opposition_intent')} and "
-        f"their regime alignment at {param_range(posterior, 'minor.regime_alignment')}.",
+        "**4. Registration goes to parties the administration does not see as a threat.** On how willing the "
+        f"registered parties are to oppose, the record {param_range(posterior, 'minor.opposition_intent')}. "
+        f"On how far they lean to the executive, it {param_range(posterior, 'minor.regime_alignment')}.",
         "",
     ]
 
@@ -117,10 +135,10 @@ def main() -> None:
     def pred(house: str, outcome: str) -> pd.Series:
         return predictive[(predictive.house == house) & (predictive.outcome == outcome)].iloc[0]
 
-    rest, whole = "2023 house, rest of convocation", "2023 house, whole term"
-    abc_runs = int(observations["prior_runs_consistent"].size and pred(whole, "coalition_formed")["runs"])
-    constrained = posterior[posterior.width_ratio < 0.8].sort_values("width_ratio")
-    free = posterior[posterior.width_ratio >= 0.8]
+    rest, whole = REST, WHOLE
+    fresh_runs = int(pred(whole, "coalition_formed")["runs"])  # the same points and replicates, not conditioned
+    informed = (posterior.width_ratio < 0.8) | (posterior.median_shift.abs() >= 0.1)
+    constrained, free = posterior[informed].sort_values("width_ratio"), posterior[~informed]
     houses = list(dict.fromkeys(predictive.house))
 
     lines = [
@@ -138,7 +156,7 @@ def main() -> None:
         f"Given what the 2023 Majilis did, the chance that a coalition of non-ruling players forms in the rest "
         f"of the convocation is {interval(pred(rest, 'coalition_formed'))}; that it reaches the blocking "
         f"minority, {interval(pred(rest, 'coalition_blocking'))}. The Government loses "
-        f"{interval(pred(rest, 'gov_defeats'), share=False)} of its bills there (two sessions).",
+        f"{interval(pred(rest, 'gov_defeats'), share=False)} bills in those two sessions.",
         "",
         "| house | " + " | ".join(LABELS[o.column] for o in ANALYSED) + " |",
         "|---|" + "---|" * len(ANALYSED),
@@ -147,16 +165,18 @@ def main() -> None:
         cells = []
         for o in ANALYSED:
             r = pred(house, o.column)
-            cells.append(f"{pct(r['mean'])} ({pct(r['low'])}-{pct(r['high'])})" if o.reduce == "any"
-                         else f"{r['mean']:.2f} ({r['low']:.2f}-{r['high']:.2f})")
+            cells.append(f"{pct(r['mean'])} ({pct(r['ci_low'])}-{pct(r['ci_high'])})" if o.reduce == "any"
+                         else f"{r['mean']:.2f} ({r['point_low']:.2f}-{r['point_high']:.2f})")
         lines.append(f"| {house} | " + " | ".join(cells) + " |")
     lines += [
         "",
         f"Each cell: the posterior predictive mean over {int(pred(whole, 'coalition_formed')['points'])} "
-        "posterior parameter points and their runs, and in brackets the 5th-95th percentiles of the "
-        "per-point means (parameter uncertainty, plus the run-to-run noise of a point's replicates). The "
-        "rest of the convocation is read from the runs whose first sessions match the record "
-        f"({int(pred(rest, 'coalition_formed')['runs'])} of {abc_runs} runs); the other houses start afresh.",
+        f"posterior parameter points and their runs; in brackets, for a probability its 95 % Wilson interval "
+        "taken on the points (each point counts once, with the share of its runs, so the interval carries "
+        "both the parameter uncertainty and the run-to-run noise), for a count the 5th-95th percentiles of "
+        "the points' means. The rest of the convocation (sessions 4 and 5) is read from the runs whose first "
+        f"three sessions match the record ({int(pred(rest, 'coalition_formed')['runs'])} of {fresh_runs}); "
+        "the other rows start afresh.",
         "",
         "![posterior predictive](figures/calibration_predictive.png)",
         "",
@@ -170,9 +190,11 @@ def main() -> None:
         *[f"| {r.observation} | {r.observed:g} | {r.tolerance:g} | {pct(r.prior_runs_consistent)} |"
           for r in observations.itertuples()],
         "",
-        "Constrained by the record (posterior 90 % interval under 0.8 of the prior's): "
-        + (", ".join(f"`{r.parameter}` {r.posterior_5:.3g}-{r.posterior_95:.3g} (prior {r.low:g}-{r.high:g}, "
-                     f"width x{r.width_ratio:.2f})" for r in constrained.itertuples()) or "none")
+        "What the record moves (posterior 90 % interval under 0.8 of the prior's, or the median moved by a "
+        "tenth of the prior range or more): "
+        + (", ".join(f"`{r.parameter}` median {r.posterior_median:.3g} (prior {r.prior_median:.3g}), 90 % "
+                     f"{r.posterior_5:.3g}-{r.posterior_95:.3g}, width x{r.width_ratio:.2f}"
+                     for r in constrained.itertuples()) or "nothing")
         + ". Left at their prior: " + ", ".join(f"`{p}`" for p in free.parameter) + ".",
         "",
         "![posterior](figures/calibration_posterior.png)",
@@ -180,7 +202,9 @@ def main() -> None:
         "## Which assumptions the answer rests on",
         "",
         f"Sobol indices over the whole prior ({draws} points, each the mean of its replicates; `indices.csv` "
-        "has S1, ST and their 95 % bootstrap intervals, and Morris mu* and sigma, for every parameter):",
+        "has S1, ST and their 95 % bootstrap intervals, and Morris mu* and sigma, for every parameter). "
+        f"Over the whole prior a blocking coalition forms in {pct(points['coalition_blocking'].mean())} of "
+        "runs, so its indices rest on few points and their intervals are wide:",
         "",
         *[f"- {o.label}: {top(indices, o.column)}" for o in ANALYSED],
         "",
@@ -190,9 +214,8 @@ def main() -> None:
         "",
         "## The seed's claims",
         "",
-        *claims(pred, indices, posterior, region, box),
-        f"Mean P(blocking minority) over the Sobol points: {pct(points['coalition_blocking'].mean())}.",
-        "",
+        *claims(pred, indices, posterior, region, box,
+                next(o.observed for o in record.observations if o.name == "expulsions")),
     ]
     with atomic_path(OUT) as tmp:
         tmp.write_text("\n".join(lines))

@@ -8,6 +8,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from .measures import ANALYSED
 from .plots import BLOCK_COLOUR, MAIN_COLOUR, _save
@@ -89,6 +90,7 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
             ax.axvline(truth[j], color="black", linewidth=1)
         ax.set_title(f"{row.parameter.rpartition('.')[2]}  (width x{row.width_ratio:.2f})", fontsize=9)
         ax.set_yticks([])
+        ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
@@ -100,24 +102,29 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
 
 
 def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
-    """Per outcome, per house: the posterior predictive value (dot) and its 90 % interval over the
-    posterior's parameter points (bar)."""
+    """Per outcome, per house: the posterior predictive mean (dot); for a share its 95 % interval on
+    posterior points (bar), for a count the 5th-95th percentiles of the per-point means (bar)."""
     outcomes = [o for o in ANALYSED if o.column in set(table["outcome"])]
     houses = list(dict.fromkeys(table["house"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.45 * len(houses) + 1.8), sharey=True)
     y = np.arange(len(houses))[::-1]
     for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
         rows = table[table.outcome == outcome.column].set_index("house").reindex(houses)
-        ax.hlines(y, rows["low"], rows["high"], color=MAIN_COLOUR, linewidth=4, alpha=0.5)
+        share = outcome.reduce == "any"
+        low, high = (rows["ci_low"], rows["ci_high"]) if share else (rows["point_low"], rows["point_high"])
+        ax.hlines(y, low, high, color=MAIN_COLOUR, linewidth=4, alpha=0.5)
         ax.plot(rows["mean"], y, "o", color=MAIN_COLOUR)
         ax.set_title(outcome.label, fontsize=10)
-        if outcome.reduce == "any":
-            ax.set_xlim(-0.02, 1.02)
+        ax.set_xlabel("95 % interval on posterior points" if share else "5-95 % of the posterior points' means",
+                      fontsize=8)
+        if share:
+            ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
         else:
             ax.set_xlim(left=0)
         ax.grid(axis="x", alpha=0.3)
     np.atleast_1d(axes)[0].set_yticks(y, houses, fontsize=8)
-    fig.suptitle("The answer with its uncertainty: posterior predictive mean (dot) and 90 % interval over "
-                 "the calibrated parameters (bar)", y=1.0, fontsize=10)
+    fig.suptitle("The answer with its uncertainty, at the parameters the 2023 record allows (counts: over the "
+                 "row's sessions)", y=1.0, fontsize=10)
     fig.tight_layout()
     return _save(fig, path)

@@ -128,8 +128,9 @@ def prior_points(params: list[Parameter], n: int, seed: int) -> np.ndarray:
 
 
 def posterior_table(params: list[Parameter], prior: np.ndarray, posterior: np.ndarray) -> pd.DataFrame:
-    """Per parameter: prior and posterior medians and 90 % intervals, and how much the record narrows
-    the interval (posterior width over prior width: near 1, the data say nothing about it)."""
+    """Per parameter: prior and posterior medians and 90 % intervals, how much the record narrows the
+    interval (posterior width over prior width: near 1, it does not) and how far it moves the median
+    (in shares of the prior range)."""
     rows = []
     for j, p in enumerate(params):
         q_prior = np.quantile(prior[:, j], [0.05, 0.5, 0.95])
@@ -137,5 +138,6 @@ def posterior_table(params: list[Parameter], prior: np.ndarray, posterior: np.nd
         rows.append({"parameter": p.key, "low": p.low, "high": p.high,
                      "prior_median": q_prior[1], "prior_5": q_prior[0], "prior_95": q_prior[2],
                      "posterior_median": q_post[1], "posterior_5": q_post[0], "posterior_95": q_post[2],
-                     "width_ratio": (q_post[2] - q_post[0]) / (q_prior[2] - q_prior[0])})
+                     "width_ratio": (q_post[2] - q_post[0]) / (q_prior[2] - q_prior[0]),
+                     "median_shift": (q_post[1] - q_prior[1]) / (p.high - p.low)})
     return pd.DataFrame(rows)
