@@ -8,16 +8,24 @@ from __future__ import annotations
 from pathlib import Path
 
 import hydra
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
-from sim.evaluation import compute, load_plan
+from sim.evaluation import PLAN, compute, load_plan
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="chunks")
 def main(cfg: DictConfig) -> None:
-    if not 0 <= cfg.shard < cfg.shards:
-        raise SystemExit(f"error: shard = {cfg.shard}: must be in [0, shards = {cfg.shards})")
+    if OmegaConf.is_missing(cfg, "store"):
+        raise SystemExit("error: store is required: store=DIR, a directory that an analysis's --plan-only wrote")
+    for key in ("shard", "shards", "workers"):
+        if not isinstance(cfg[key], int) or isinstance(cfg[key], bool):
+            raise SystemExit(f"error: {key} = {cfg[key]!r}: must be a whole number")
+    if cfg.shards < 1 or not 0 <= cfg.shard < cfg.shards or cfg.workers < 0:
+        raise SystemExit(f"error: shard = {cfg.shard}, shards = {cfg.shards}, workers = {cfg.workers}: need "
+                         "shards >= 1, 0 <= shard < shards and workers >= 0")
     store = Path(cfg.store)
+    if not (store / PLAN).exists():
+        raise SystemExit(f"error: store = {store}: holds no plan; run the analysis with --plan-only first")
     compute(load_plan(store), store, cfg.workers, cfg.shard, cfg.shards, desc=f"shard {cfg.shard}/{cfg.shards}")
 
 

@@ -13,7 +13,7 @@ import json
 import shutil
 
 import pandas as pd
-from calibration import HOUSES
+from calibration import HOUSES, REST
 from study import FIGURES, RECORD, RESULTS, ROOT
 
 from sim.calibration import load_record
@@ -26,8 +26,8 @@ COPIES = {SENSITIVITY / "sobol.png": "sensitivity_sobol.png", SENSITIVITY / "mor
           CALIBRATION / "posterior.png": "calibration_posterior.png",
           CALIBRATION / "predictive.png": "calibration_predictive.png"}
 LABELS = {o.column: o.label for o in ANALYSED}
-# The 2023 house's rows of the predictive table: the rest of the convocation and the whole term.
-REST, WHOLE = HOUSES[0][0], HOUSES[1][0]
+# The 2023 house's whole term, started afresh at posterior points (the first of HOUSES).
+WHOLE = HOUSES[0][0]
 
 
 def pct(x: float) -> str:
@@ -61,6 +61,8 @@ def param_range(posterior: pd.DataFrame, key: str) -> str:
 
 # A probability whose 95 % interval stays below this is read as "does not happen" in the claims.
 RARE = 0.05
+# Fewer points than this in a region are not described by their envelope.
+FEW = 5
 
 
 def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.DataFrame, box: dict,
@@ -76,8 +78,9 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.Data
              f"of {box['points']}): {conditions}. Those points are houses in collapse: the median term there has "
              f"{median['expulsions_inside']:.0f} expulsions and {median['gov_defeats_inside']:.0f} Government "
              f"defeats (elsewhere {median['expulsions_outside']:.0f} and {median['gov_defeats_outside']:.1f}; "
-             f"the record: {record_expulsions:g} expulsion in three sessions)") if box["inside"] else \
-        "no point of the prior gives a blocking coalition in half its runs"
+             f"the record: {record_expulsions:g} expulsion in three sessions)") if box["inside"] >= FEW else \
+        (f"only {box['inside']} of {box['points']} points of the prior give a blocking coalition in half their "
+         "runs, too few to describe where")
     minority = pred("ruling_minority", "coalition_blocking")
     counterfactual = {h: pred(h, "coalition_formed") for h in
                       ("registered_opposition", "free_and_fair", "two_terms, second term")}
@@ -136,7 +139,7 @@ def main() -> None:
         return predictive[(predictive.house == house) & (predictive.outcome == outcome)].iloc[0]
 
     rest, whole = REST, WHOLE
-    fresh_runs = int(pred(whole, "coalition_formed")["runs"])  # the same points and replicates, not conditioned
+    fresh_runs = int(pred(whole, "coalition_formed")["runs"])
     informed = (posterior.width_ratio < 0.8) | (posterior.median_shift.abs() >= 0.1)
     constrained, free = posterior[informed].sort_values("width_ratio"), posterior[~informed]
     houses = list(dict.fromkeys(predictive.house))
@@ -156,7 +159,8 @@ def main() -> None:
         f"Given what the 2023 Majilis did, the chance that a coalition of non-ruling players forms in the rest "
         f"of the convocation is {interval(pred(rest, 'coalition_formed'))}; that it reaches the blocking "
         f"minority, {interval(pred(rest, 'coalition_blocking'))}. The Government loses "
-        f"{interval(pred(rest, 'gov_defeats'), share=False)} bills in those two sessions.",
+        f"{interval(pred(rest, 'gov_defeats'), share=False)} bills in those sessions "
+        f"({pred(rest, 'gov_defeats')['sessions']} of the term).",
         "",
         "| house | " + " | ".join(LABELS[o.column] for o in ANALYSED) + " |",
         "|---|" + "---|" * len(ANALYSED),
@@ -174,9 +178,10 @@ def main() -> None:
         f"posterior parameter points and their runs; in brackets, for a probability its 95 % Wilson interval "
         "taken on the points (each point counts once, with the share of its runs, so the interval carries "
         "both the parameter uncertainty and the run-to-run noise), for a count the 5th-95th percentiles of "
-        "the points' means. The rest of the convocation (sessions 4 and 5) is read from the runs whose first "
-        f"three sessions match the record ({int(pred(rest, 'coalition_formed')['runs'])} of {fresh_runs}); "
-        "the other rows start afresh.",
+        f"the points' means. The rest of the convocation (sessions {pred(rest, 'coalition_formed')['sessions']}) "
+        f"is read from the ABC's own runs, one at each of the {int(pred(rest, 'coalition_formed')['runs'])} "
+        "accepted points: each did what the house did in the record's sessions, so its later sessions are a "
+        f"draw from the posterior predictive. The other rows start afresh ({fresh_runs} runs each).",
         "",
         "![posterior predictive](figures/calibration_predictive.png)",
         "",

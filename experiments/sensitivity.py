@@ -21,9 +21,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from study import RESULTS, UNCERTAINTY
+from hydra.errors import HydraException
+from study import RESULTS, analysis_arguments, check_counts
 
 from sim.analysis_plots import morris_figure, sobol_figure
+from sim.config import ConfigError
 from sim.evaluation import CHUNK_RUNS, Plan, compute, gather, open_store
 from sim.hydra_config import load_config
 from sim.measures import ANALYSED
@@ -38,22 +40,24 @@ REGION_OUTCOME, REGION_SHARE = "coalition_blocking", 0.5
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("overrides", nargs="*", help="config overrides, as for run.py")
+    analysis_arguments(parser)
     parser.add_argument("--n", type=int, default=256, help="Sobol base samples (a power of 2)")
     parser.add_argument("--replicates", type=int, default=20, help="runs per parameter point")
     parser.add_argument("--trajectories", type=int, default=20, help="Morris trajectories")
-    parser.add_argument("--seed", type=int, default=20230319)
-    parser.add_argument("--workers", type=int, default=0, help="processes (0: every core)")
     parser.add_argument("--chunk-runs", type=int, default=CHUNK_RUNS, help="runs per chunk (whole points)")
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--plan-only", action="store_true", help="write the plans for cluster jobs and stop")
     args = parser.parse_args()
-    base = load_config(*args.overrides)
-    params = load_parameters(UNCERTAINTY)
-    plans = {"morris": Plan(base, tuple(params), morris_points(params, args.trajectories, args.seed),
-                            args.replicates, args.seed, chunk_runs=args.chunk_runs),
-             "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates, args.seed,
-                           chunk_runs=args.chunk_runs)}
+    check_counts(parser, args, "n", "replicates", "trajectories", "chunk_runs")
+    try:  # every input is checked before the first run
+        base = load_config(*args.overrides)
+        params = load_parameters(args.uncertainty)
+        plans = {"morris": Plan(base, tuple(params), morris_points(params, args.trajectories, args.seed),
+                                args.replicates, args.seed, chunk_runs=args.chunk_runs),
+                 "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates,
+                               args.seed, chunk_runs=args.chunk_runs)}
+    except (ConfigError, HydraException, ValueError) as err:
+        parser.exit(2, f"error: {err}\n")
     if args.plan_only:
         for name, plan in plans.items():
             open_store(plan, args.out / name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -26,3 +27,21 @@ def run_named(name: str, replicates: int) -> pd.DataFrame:
 ANALYSIS = ROOT / "configs" / "analysis"
 UNCERTAINTY = ANALYSIS / "uncertainty.yaml"
 RECORD = ANALYSIS / "observed_2023.yaml"
+
+
+def analysis_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options both analyses take: the base configuration's overrides, the declared uncertainty,
+    the seed, the processes and where results go."""
+    parser.add_argument("overrides", nargs="*", help="config overrides, as for run.py")
+    parser.add_argument("--uncertainty", type=Path, default=UNCERTAINTY, help="the declared parameters")
+    parser.add_argument("--seed", type=int, default=20230319)
+    parser.add_argument("--workers", type=int, default=0, help="processes (0: every core this job has)")
+
+
+def check_counts(parser: argparse.ArgumentParser, args: argparse.Namespace, *names: str) -> None:
+    """Stop before any work when a count option is below 1 (or --workers below 0)."""
+    for name in names:
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} = {getattr(args, name)}: must be at least 1")
+    if args.workers < 0:
+        parser.error(f"--workers = {args.workers}: must be 0 (every core) or more")

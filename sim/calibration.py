@@ -19,6 +19,7 @@ import yaml
 
 from .config import ConfigError
 from .evaluation import Results
+from .measures import ANALYSED, wilson
 from .uncertainty import Parameter
 
 
@@ -141,3 +142,23 @@ def posterior_table(params: list[Parameter], prior: np.ndarray, posterior: np.nd
                      "width_ratio": (q_post[2] - q_post[0]) / (q_prior[2] - q_prior[0]),
                      "median_shift": (q_post[1] - q_prior[1]) / (p.high - p.low)})
     return pd.DataFrame(rows)
+
+
+def predictive_rows(label: str, found: Results, window: slice) -> list[dict]:
+    """Per outcome, over the sessions of `window`: the posterior predictive mean over every run; for a
+    share, its 95 % Wilson interval taken on posterior points (each point counts once, with the share
+    of its runs: parameter uncertainty and run-to-run noise, without treating a point's runs as
+    independent draws); the 5th-95th percentiles of the per-point means; for a count, those of runs."""
+    rows = []
+    for outcome in ANALYSED:
+        values = found.outcome(outcome, window)
+        point_means = values.mean(axis=1)
+        row = {"house": label, "outcome": outcome.column, "sessions": f"{window.start + 1}-{window.stop}",
+               "points": values.shape[0], "runs": values.size, "mean": float(values.mean()),
+               "point_low": float(np.quantile(point_means, 0.05)), "point_high": float(np.quantile(point_means, 0.95))}
+        if outcome.reduce == "any":
+            row["ci_low"], row["ci_high"] = wilson(float(point_means.sum()), len(point_means))
+        else:
+            row["run_low"], row["run_high"] = float(np.quantile(values, 0.05)), float(np.quantile(values, 0.95))
+        rows.append(row)
+    return rows

@@ -14,24 +14,23 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 from collections.abc import Iterator
 from concurrent.futures import as_completed
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from .config import Config
-from .job import fingerprint
+from .fingerprint import fingerprint
 from .measures import WindowOutcome
 from .model import MajilisModel, run_lockstep
 from .outcomes import PARTY_FEATURES, SESSION_FEATURES, session_features
 from .parties import PartyTable
 from .results import atomic_path
-from .runner import _pool, replicate_seed
+from .runner import _pool, available_cores, replicate_seed
 from .uncertainty import Parameter, at_point, check_priors
 
 log = logging.getLogger(__name__)
@@ -58,8 +57,12 @@ class Plan:
     def __post_init__(self) -> None:
         if self.points.ndim != 2 or self.points.shape[1] != len(self.parameters):
             raise ValueError(f"points has shape {self.points.shape}; expected (points, {len(self.parameters)})")
+        if len(self.points) < 1:
+            raise ValueError("points: a plan needs at least one parameter point")
         if self.replicates < 1:
             raise ValueError(f"replicates = {self.replicates}: must be at least 1")
+        if self.chunk_runs < 1:
+            raise ValueError(f"chunk_runs = {self.chunk_runs}: must be at least 1")
         check_priors(self.base, list(self.parameters))
 
     @property
@@ -75,7 +78,9 @@ class Plan:
         return range(chunk * size, min((chunk + 1) * size, len(self.points)))
 
     def fingerprint(self) -> str:
-        extra = json.dumps({"parameters": [asdict(p) for p in self.parameters], "replicates": self.replicates,
+        # The priors' reasons are prose: editing one changes no run.
+        extra = json.dumps({"parameters": [(p.key, p.low, p.high) for p in self.parameters],
+                            "replicates": self.replicates,
                             "seed": self.seed, "common_seeds": self.common_seeds,
                             "chunk_runs": self.chunk_runs}).encode()
         points = hashlib.sha256(np.ascontiguousarray(self.points, dtype=np.float64).tobytes()).digest()
@@ -100,6 +105,10 @@ class Results:
 
     def party_feature(self, name: str, party: str) -> np.ndarray:
         return self.party[..., self.party_names.index(party), PARTY_FEATURES.index(name)]
+
+    def points(self, mask: np.ndarray) -> Results:
+        """The runs of the points where `mask` is true."""
+        return Results(self.features[mask], self.party[mask], self.party_names)
 
     def outcome(self, outcome: WindowOutcome, window: slice = slice(None)) -> np.ndarray:
         """(P, R) the outcome of every run over the sessions of `window`."""
@@ -132,12 +141,15 @@ def _run_chunk(plan: Plan, chunk: int) -> tuple[int, np.ndarray, np.ndarray]:
     return (chunk, *run_points(plan, plan.chunk_points(chunk)))
 
 
-def open_store(plan: Plan, store: Path) -> None:
+def open_store(plan: Plan, store: Path, owner: bool = True) -> None:
     """Make `store` hold this plan: a store of another plan (config, points, code or libraries) is
-    emptied, since its chunks would mix two analyses."""
+    emptied, since its chunks would mix two analyses. The `owner` (the one process computing every
+    chunk) also removes the temporary files of runs killed while writing; a cluster shard does not,
+    since another shard may be writing one at this moment."""
     store.mkdir(parents=True, exist_ok=True)
-    for stale in store.glob(".*.tmp"):  # left by a run killed while writing
-        stale.unlink()
+    if owner:
+        for stale in store.glob(".*.tmp"):
+            stale.unlink()
     marker = store / "fingerprint"
     expected = plan.fingerprint()
     if marker.exists() and marker.read_text() == expected and (store / PLAN).exists():
@@ -162,9 +174,9 @@ def compute(plan: Plan, store: Path, workers: int = 0, shard: int = 0, shards: i
             desc: str = "points") -> None:
     """Compute the chunks of `plan` (those of this shard: chunk % shards == shard) that `store` lacks,
     each written as soon as it is done."""
-    open_store(plan, store)
+    open_store(plan, store, owner=shards == 1)
     todo = missing_chunks(plan, store, shard, shards)
-    workers = min(workers or os.cpu_count() or 1, len(todo))
+    workers = min(workers or available_cores(), len(todo))
     runs = sum(len(plan.chunk_points(c)) for c in todo) * plan.replicates
     with tqdm(total=runs, desc=desc, unit="run", disable=None, smoothing=0.05) as bar:
         for chunk, features, party in _results(plan, todo, workers):

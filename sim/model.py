@@ -274,8 +274,9 @@ class MajilisModel(mesa.Model):
 
 
 def run_lockstep(models: list[MajilisModel]) -> None:
-    """Run houses of one configuration to the end, session by session, their roll calls stacked into
-    one Sitting; each house ends exactly as `run_model()` would have left it."""
+    """Run houses to the end, session by session, their roll calls stacked into one Sitting; each house
+    ends exactly as `run_model()` would have left it. Their configurations may differ in everything but
+    the shapes (house size, party list, session length and count) and the executive's ideal point."""
     while models and models[0].running:
         sitting = Sitting.stack([model.open_session() for model in models])
         sitting.run()

@@ -25,6 +25,13 @@ from .outcomes import recorded_tables, run_outcomes
 CHUNK = 50
 
 
+def available_cores() -> int:
+    """The cores this process may run on (a cluster job's allocation, not the whole node's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def replicate_seed(root: int, replicate: int) -> np.random.SeedSequence:
     """Child `replicate` of the root SeedSequence (what `SeedSequence(root).spawn(n)[replicate]` gives,
     made alone so that memory does not grow with the replicate count). Replicate r draws the same
@@ -85,7 +92,7 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
     With several workers (run.workers, 0 for every core) chunks of replicates run in worker
     processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
     total = cfg.run.replicates
-    workers = cfg.run.workers or os.cpu_count() or 1
+    workers = cfg.run.workers or available_cores()
     if multiprocessing.get_start_method(allow_none=True) not in (None, *multiprocessing.get_all_start_methods()):
         # In a launcher's worker (joblib's loky) a fork server cannot start: it would inherit a start
         # method multiprocessing does not know. The launcher already runs jobs in parallel.

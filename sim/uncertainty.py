@@ -31,14 +31,26 @@ class Parameter:
 
 def load_parameters(path: Path) -> list[Parameter]:
     """The `parameters` list of an uncertainty file, with a clear error for a malformed entry."""
-    entries = yaml.safe_load(path.read_text()).get("parameters") or []
+    if not path.exists():
+        raise ConfigError(f"{path}: no such uncertainty file")
+    raw = yaml.safe_load(path.read_text())
+    entries = raw.get("parameters") if isinstance(raw, dict) else None
     params, errors = [], []
-    for i, entry in enumerate(entries):
-        missing = {"key", "low", "high", "reason"} - set(entry or {})
+    for i, entry in enumerate(entries or []):
+        if not isinstance(entry, dict):
+            errors.append(f"{path.name}: parameters[{i}] = {entry!r}: must be a mapping with key, low, high, reason")
+            continue
+        missing = {"key", "low", "high", "reason"} - set(entry)
         if missing:
             errors.append(f"{path.name}: parameters[{i}] lacks {sorted(missing)}")
             continue
-        p = Parameter(str(entry["key"]), float(entry["low"]), float(entry["high"]), str(entry["reason"]).strip())
+        try:
+            low, high = float(entry["low"]), float(entry["high"])
+        except (TypeError, ValueError):
+            errors.append(f"{path.name}: {entry['key']}: low = {entry['low']!r}, high = {entry['high']!r}: "
+                          "must be numbers")
+            continue
+        p = Parameter(str(entry["key"]), low, high, str(entry["reason"]).strip())
         if not p.low < p.high:
             errors.append(f"{path.name}: {p.key}: low = {p.low} must be below high = {p.high}")
         params.append(p)
@@ -86,6 +98,7 @@ def _set(cfg: Config, key: str, value: float) -> None:
     if leaf not in known:
         raise ConfigError(f"{key}: '{leaf}' is not a configuration key here; known: {', '.join(known)}")
     current = getattr(node, leaf)
-    if isinstance(current, bool) or (current is not None and not isinstance(current, (int, float))):
-        raise ConfigError(f"{key} = {current!r}: not a number, cannot be a parameter")
+    if isinstance(current, bool) or (current is not None and not isinstance(current, float)):
+        raise ConfigError(f"{key} = {current!r}: not a real-valued setting; a parameter must be one (whole-number "
+                          "settings such as sizes would give houses of different shapes, which cannot share a sitting)")
     setattr(node, leaf, value)

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from helpers import ROOT, load
 
-from sim.calibration import load_record, matches, posterior_table, prior_points, summaries
+from sim.calibration import load_record, matches, posterior_table, predictive_rows, prior_points, summaries
 from sim.config import ConfigError
 from sim.evaluation import Plan, Results, evaluate
+from sim.measures import wilson
 from sim.outcomes import PARTY_FEATURES, SESSION_FEATURES
 from sim.uncertainty import at_point, load_parameters
 
@@ -56,6 +57,23 @@ def test_summaries_read_the_record_s_sessions_only():
     assert found["gov_defeats"] == [0, 0] and found["coalition_formed"] == [0, 1]
     assert found["qhp_osdp_abstained"] == [1, 0]
     assert matches(record, results)[0].tolist() == [True, False]
+
+
+def test_the_predictive_answer_weighs_each_posterior_point_once():
+    """Two points, four runs each: a coalition in 3 of the first point's runs (in session 2 only) and
+    in none of the second's; defeats 1 a run at the first point, 5 at the second."""
+    col = SESSION_FEATURES.index
+    features = np.zeros((2, 4, 3, len(SESSION_FEATURES)), dtype=int)
+    features[0, :3, 1, col("coalition_seats")] = 40
+    features[0, :, 0, col("gov_defeats")] = 1
+    features[1, :, 2, col("gov_defeats")] = 5
+    results = Results(features, np.zeros((2, 4, 3, 1, len(PARTY_FEATURES)), dtype=int), ["amanat"])
+    rows = {r["outcome"]: r for r in predictive_rows("h", results, slice(1, 3))}
+    formed = rows["coalition_formed"]
+    assert formed["mean"] == 3 / 8 and formed["points"] == 2 and formed["sessions"] == "2-3"
+    assert (formed["ci_low"], formed["ci_high"]) == pytest.approx(wilson(0.75, 2))  # n = points, not runs
+    defeats = rows["gov_defeats"]  # session 1 (0-based 0) is outside the window
+    assert defeats["mean"] == 2.5 and defeats["run_low"] == pytest.approx(0.0) and defeats["run_high"] == 5
 
 
 def test_abc_recovers_the_parameters_the_record_identifies(tmp_path: Path):

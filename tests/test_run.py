@@ -114,7 +114,7 @@ def test_a_damaged_results_table_beside_a_valid_marker_is_computed_again(tmp_pat
 
 
 def test_the_fingerprint_covers_every_module_a_job_imports():
-    from sim.job import model_sources
+    from sim.fingerprint import model_sources
 
     names = {p.name for p in model_sources()}
     assert {"model.py", "rollcall.py", "elections.py", "coalition.py", "power.py", "measures.py", "results.py",

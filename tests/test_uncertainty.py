@@ -40,12 +40,17 @@ def test_bad_declarations_are_refused_naming_key_value_and_rule(tmp_path: Path):
         check_priors(load(), [Parameter("behavior.noise_sd", -1.0, 1.0, "x")])
     with pytest.raises(ConfigError, match="'nois' is not a configuration key here; known: .*noise_sd"):
         check_priors(load(), [Parameter("behavior.nois", 0, 1, "x")])
-    with pytest.raises(ConfigError, match="not a number"):
+    with pytest.raises(ConfigError, match="rules.ordinary = '1/2': not a real-valued setting"):
         check_priors(load(), [Parameter("rules.ordinary", 0, 1, "x")])
+    with pytest.raises(ConfigError, match="agenda.session_length = 100: not a real-valued setting.*shapes"):
+        check_priors(load(), [Parameter("agenda.session_length", 50, 150, "x")])
     bad = tmp_path / "u.yaml"
     bad.write_text("parameters:\n  - {key: behavior.noise_sd, low: 0.5, high: 0.1, reason: r}\n"
-                   "  - {key: behavior.noise_sd, low: 0.1, high: 0.5, reason: r}\n  - {key: x, low: 0}\n")
+                   "  - {key: behavior.noise_sd, low: 0.1, high: 0.5, reason: r}\n  - {key: x, low: 0}\n"
+                   "  - {key: y, low: abc, high: 1, reason: r}\n  - just a string\n")
     with pytest.raises(ConfigError) as err:
         load_parameters(bad)
     assert "low = 0.5 must be below high = 0.1" in str(err.value)
     assert "declared twice" in str(err.value) and "lacks ['high', 'reason']" in str(err.value)
+    assert "y: low = 'abc', high = 1: must be numbers" in str(err.value)
+    assert "parameters[4] = 'just a string': must be a mapping" in str(err.value)
