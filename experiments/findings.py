@@ -78,7 +78,9 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.Data
              f"of {box['points']}): {conditions}. Those points are houses in collapse: the median term there has "
              f"{median['expulsions_inside']:.0f} expulsions and {median['gov_defeats_inside']:.0f} Government "
              f"defeats (elsewhere {median['expulsions_outside']:.0f} and {median['gov_defeats_outside']:.1f}; "
-             f"the record: {record_expulsions:g} expulsion in three sessions)") if box["inside"] >= FEW else \
+             f"the record: {record_expulsions:g} expulsion in three sessions). Wherever a coalition forms at all "
+             f"({box['points_with_a_coalition']} points), the term has at least "
+             f"{box['least_where_one_forms']['expulsions']:.0f} expulsions") if box["inside"] >= FEW else \
         (f"only {box['inside']} of {box['points']} points of the prior give a blocking coalition in half their "
          "runs, too few to describe where")
     minority = pred("ruling_minority", "coalition_blocking")

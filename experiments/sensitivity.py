@@ -96,11 +96,16 @@ def write_region(params: list, table: pd.DataFrame, out: Path) -> None:
                            "prior_high": bounds[:, 1], "low": box[:, 0], "high": box[:, 1]})
     region["span"] = (region["high"] - region["low"]) / (region["prior_high"] - region["prior_low"])
     write_table(region, out / "region.csv")
-    mechanism = {f"{o.column}_{where}": float(table.loc[mask, o.column].median()) if mask.any() else None
-                 for o in ANALYSED if o.reduce == "sum" for where, mask in (("inside", inside), ("outside", ~inside))}
+    counts = [o.column for o in ANALYSED if o.reduce == "sum"]
+    median = {f"{c}_{where}": float(table.loc[mask, c].median()) if mask.any() else None
+              for c in counts for where, mask in (("inside", inside), ("outside", ~inside))}
+    # Every point where a coalition forms at all, not only in half the runs: the least of each count there.
+    formed = table["coalition_formed"].to_numpy() > 0
+    least = {c: float(table.loc[formed, c].min()) if formed.any() else None for c in counts}
     with atomic_path(out / "region.json") as tmp:
         tmp.write_text(json.dumps({"outcome": REGION_OUTCOME, "share": REGION_SHARE, "points": int(len(points)),
-                                   "inside": int(inside.sum()), "density": density, "median": mechanism}))
+                                   "inside": int(inside.sum()), "density": density, "median": median,
+                                   "points_with_a_coalition": int(formed.sum()), "least_where_one_forms": least}))
 
 
 if __name__ == "__main__":

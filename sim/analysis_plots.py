@@ -60,10 +60,15 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
     for ax, outcome in zip(axes, ANALYSED, strict=True):
         rows = morris[morris.outcome == outcome.column]
         ax.scatter(rows["mu_star"], rows["sigma"], color=MAIN_COLOUR, s=18)
-        for _, row in rows.nlargest(5, "mu_star").iterrows():
-            ax.annotate(row["parameter"].rpartition(".")[2], (row["mu_star"], row["sigma"]), fontsize=7,
-                        xytext=(3, 3), textcoords="offset points")
         top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-9)
+        # Labels of the five largest effects, stacked downwards from the highest so that none overlap
+        # (the largest effects often sit close together), each joined to its point by a thin line.
+        label_y = np.inf
+        for _, row in rows.nlargest(5, "mu_star").sort_values("sigma", ascending=False).iterrows():
+            label_y = min(row["sigma"], label_y - 0.07 * top)
+            ax.annotate(row["parameter"].rpartition(".")[2], (row["mu_star"], row["sigma"]),
+                        xytext=(row["mu_star"] + 0.06 * top, label_y), fontsize=7, va="center",
+                        arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
         ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":")
         ax.set_title(outcome.label, fontsize=10)
         ax.set_xlabel("mu* (mean |elementary effect|)")
@@ -106,7 +111,7 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
     posterior points (bar), for a count the 5th-95th percentiles of the per-point means (bar)."""
     outcomes = [o for o in ANALYSED if o.column in set(table["outcome"])]
     houses = list(dict.fromkeys(table["house"]))
-    fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.45 * len(houses) + 1.8), sharey=True)
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.6 * len(houses) + 1.8), sharey=True)
     y = np.arange(len(houses))[::-1]
     for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
         rows = table[table.outcome == outcome.column].set_index("house").reindex(houses)
@@ -119,12 +124,12 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
                       fontsize=8)
         if share:
             ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
-            ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         else:
             ax.set_xlim(left=0)
         ax.grid(axis="x", alpha=0.3)
-    np.atleast_1d(axes)[0].set_yticks(y, houses, fontsize=8)
-    fig.suptitle("The answer with its uncertainty, at the parameters the 2023 record allows (counts: over the "
-                 "row's sessions)", y=1.0, fontsize=10)
+    sessions = table.drop_duplicates("house").set_index("house")["sessions"]
+    np.atleast_1d(axes)[0].set_yticks(y, [f"{h}\n(sessions {sessions[h]})" for h in houses], fontsize=8)
+    fig.suptitle("The answer with its uncertainty, at the parameters the 2023 record allows", y=1.0, fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
