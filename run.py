@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 import traceback
@@ -49,24 +48,10 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _leave(code: int) -> None:
-    """End an interrupted run at once. The usual exit joins the worker pool's threads, which wait for
-    the tasks still running and, on Python 3.11, were once seen to hang past 30 s (CI); the workers end
-    with this process anyway (sim.lifeline), and temporary files went as the stack unwound."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    logging.shutdown()
-    os._exit(code)
-
-
 if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop)
     try:
         main()
     except KeyboardInterrupt:
         print("interrupted; complete jobs are kept, and the same command resumes the rest", file=sys.stderr)
-        _leave(130)
-    except SystemExit as stop:
-        if stop.code == 128 + signal.SIGTERM:
-            _leave(stop.code)
-        raise
+        raise SystemExit(130) from None

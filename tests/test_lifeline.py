@@ -32,8 +32,10 @@ def _kill_mid_run(tmp_path: Path, signum: int, *args: str, workers: int) -> list
     """Start run.py in its own session, wait until it has `workers` processes besides itself, send
     `signum` to run.py alone, and return what of its session is alive five seconds later."""
     with open(tmp_path / "stderr.txt", "w") as stderr:
+        # SIGINT as a terminal gives it: a shell's background job ignores SIGINT, and would pass that on.
         run = subprocess.Popen([sys.executable, "run.py", *args, "run.progress=false"], cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True)
+                               stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 120
         while len(_session(run.pid)) < 1 + workers:
