@@ -19,7 +19,6 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from hydra.errors import HydraException
 from study import RESULTS, analysis_arguments, check_counts
@@ -31,7 +30,7 @@ from sim.hydra_config import load_config
 from sim.measures import ANALYSED
 from sim.results import atomic_path, write_table
 from sim.sensitivity import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
-from sim.uncertainty import load_parameters
+from sim.uncertainty import bounds, load_parameters
 
 OUT = RESULTS / "sensitivity"
 # The region reported: where a coalition reaches the blocking minority in at least half the runs.
@@ -90,10 +89,10 @@ def write_region(params: list, table: pd.DataFrame, out: Path) -> None:
     density of their box, and what else those points do (the mechanism behind them)."""
     inside = table[REGION_OUTCOME].to_numpy() >= REGION_SHARE
     points = table[[p.key for p in params]].to_numpy()
-    bounds = np.array([[p.low, p.high] for p in params])
-    box, density = region_envelope(points, inside, bounds)
-    region = pd.DataFrame({"parameter": [p.key for p in params], "prior_low": bounds[:, 0],
-                           "prior_high": bounds[:, 1], "low": box[:, 0], "high": box[:, 1]})
+    prior = bounds(params)
+    box, density = region_envelope(points, inside, prior)
+    region = pd.DataFrame({"parameter": [p.key for p in params], "prior_low": prior[:, 0],
+                           "prior_high": prior[:, 1], "low": box[:, 0], "high": box[:, 1]})
     region["span"] = (region["high"] - region["low"]) / (region["prior_high"] - region["prior_low"])
     write_table(region, out / "region.csv")
     counts = [o.column for o in ANALYSED if o.reduce == "sum"]

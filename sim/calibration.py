@@ -20,7 +20,7 @@ import yaml
 from .config import ConfigError
 from .evaluation import Results
 from .measures import ANALYSED, wilson
-from .uncertainty import Parameter
+from .uncertainty import Parameter, bounds
 
 
 def _sessions_with(feature: str) -> Callable[[Results, slice], np.ndarray]:
@@ -124,7 +124,7 @@ def matches(record: Record, results: Results) -> np.ndarray:
 
 def prior_points(params: list[Parameter], n: int, seed: int) -> np.ndarray:
     """n points drawn independently from the declared uniform priors."""
-    low, high = np.array([[p.low, p.high] for p in params]).T
+    low, high = bounds(params).T
     return low + (high - low) * np.random.default_rng(seed).random((n, len(params)))
 
 

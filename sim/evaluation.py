@@ -30,7 +30,7 @@ from .model import MajilisModel, run_lockstep
 from .outcomes import PARTY_FEATURES, SESSION_FEATURES, session_features
 from .parties import PartyTable
 from .results import atomic_path
-from .runner import _pool, available_cores, replicate_seed
+from .runner import available_cores, replicate_seed, worker_pool
 from .uncertainty import Parameter, at_point, check_priors
 
 log = logging.getLogger(__name__)
@@ -189,7 +189,7 @@ def _results(plan: Plan, todo: list[int], workers: int) -> Iterator[tuple[int, n
     if workers <= 1:
         yield from (_run_chunk(plan, c) for c in todo)
         return
-    with _pool(workers) as pool:
+    with worker_pool(workers) as pool:
         futures = [pool.submit(_run_chunk, plan, c) for c in todo]
         yield from (f.result() for f in as_completed(futures))
 

@@ -83,9 +83,8 @@ def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
 # Per session of a run (sim.evaluation keeps these, and the analyses sum them over any window of sessions).
 SESSION_FEATURES = ("coalition_seats", "coalition_blocking", "gov_defeats", "expulsions", "laws_passed",
                     "deputy_laws")
-# Per session and party row: expulsions, and the Government bills on which the party's line was to
-# abstain or to vote no.
-PARTY_FEATURES = ("expulsions", "gov_line_abstain", "gov_line_no")
+# Per session and party row: expulsions, and the Government bills on which the party's line was to abstain.
+PARTY_FEATURES = ("expulsions", "gov_line_abstain")
 
 
 def session_features(model: MajilisModel) -> tuple[np.ndarray, np.ndarray]:
@@ -102,7 +101,6 @@ def session_features(model: MajilisModel) -> tuple[np.ndarray, np.ndarray]:
     lines = r.lines[:done].reshape(sessions, n, -1)
     party = np.zeros((sessions, lines.shape[2], len(PARTY_FEATURES)), dtype=np.int32)
     party[:, :, 1] = ((lines == 0) & gov[:, :, None]).sum(axis=1)
-    party[:, :, 2] = ((lines < 0) & gov[:, :, None]).sum(axis=1)
     rows = {name: i for i, name in enumerate(model.parties.names)}
     for expulsion in model.expelled:
         session = expulsion["session"]

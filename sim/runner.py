@@ -103,7 +103,7 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
         if workers == 1 or len(chunks) == 1:  # a pool costs more than it saves on one chunk
             results = map(run_replicates, [cfg] * len(chunks), chunks)
         else:
-            pool = stack.enter_context(_pool(min(workers, len(chunks))))
+            pool = stack.enter_context(worker_pool(min(workers, len(chunks))))
             results = pool.map(run_replicates, [cfg] * len(chunks), chunks)
         # disable=None lets tqdm stay quiet when stderr is not a terminal.
         bar = stack.enter_context(
@@ -114,7 +114,7 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
 
 
 @contextmanager
-def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """Worker processes that end with this one (sim.lifeline), and that stop taking work at once
     when the run is interrupted rather than finishing every chunk already queued."""
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),

@@ -10,13 +10,13 @@ from SALib.analyze import sobol as sobol_analyze
 from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
-from .uncertainty import Parameter
+from .uncertainty import Parameter, bounds
 
 MORRIS_LEVELS = 4
 
 
 def problem(params: list[Parameter]) -> dict:
-    return {"num_vars": len(params), "names": [p.key for p in params], "bounds": [[p.low, p.high] for p in params]}
+    return {"num_vars": len(params), "names": [p.key for p in params], "bounds": bounds(params).tolist()}
 
 
 def morris_points(params: list[Parameter], trajectories: int, seed: int) -> np.ndarray:
@@ -54,13 +54,13 @@ def sobol_indices(params: list[Parameter], y: np.ndarray, outcome: str, seed: in
                          "ST_conf": found["ST_conf"]})
 
 
-def region_envelope(points: np.ndarray, inside: np.ndarray, bounds: np.ndarray) -> tuple[np.ndarray, float]:
+def region_envelope(points: np.ndarray, inside: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, float]:
     """The smallest box (D, 2) holding every `inside` point, in the parameters' units, and its density:
     the share of all points in that box that are inside (1: the box is the region; small: the box only
     bounds it, and the region is a thinner set within). Where the inside points are few and clustered,
     as rare outcomes are, this states their conditions without the peeling choices of PRIM."""
     if not inside.any():
-        return bounds.astype(float).copy(), 0.0
+        return prior.astype(float).copy(), 0.0
     box = np.stack([points[inside].min(axis=0), points[inside].max(axis=0)], axis=1)
     within = ((points >= box[:, 0]) & (points <= box[:, 1])).all(axis=1)
     return box, float(inside[within].mean())

@@ -29,6 +29,11 @@ class Parameter:
         return self.key.rpartition(".")[2]
 
 
+def bounds(params: list[Parameter]) -> np.ndarray:
+    """(D, 2) each parameter's prior range, low and high."""
+    return np.array([[p.low, p.high] for p in params], dtype=float)
+
+
 def load_parameters(path: Path) -> list[Parameter]:
     """The `parameters` list of an uncertainty file, with a clear error for a malformed entry."""
     if not path.exists():
