@@ -25,11 +25,12 @@ from matplotlib.ticker import MaxNLocator
 from mesa.visualization import SolaraViz
 
 import sim
-from sim.agenda import GOVERNMENT
 from sim.config import BILL_KINDS, Config
-from sim.model import MajilisModel
-from sim.plots import PARTY_COLOURS, arch_positions
-from sim.rollcall import ABSTAIN, NO, VACANT, YES
+from sim.figures.results import PARTY_COLOURS, arch_positions
+from sim.model.agenda import GOVERNMENT
+from sim.model.model import MajilisModel
+from sim.model.rollcall import ABSTAIN, NO, VACANT, YES
+from sim.outcomes.collect import CollectingMajilisModel
 
 PARLIAMENTS = ["majilis_2023", "majilis_2021", "ruling_minority", "simulated_election"]
 AS_CONFIGURED = "as configured"
@@ -82,7 +83,7 @@ def overrides(parliament: str, loyalty: float, fear_scale: float, intent: str, w
     return out
 
 
-class House(MajilisModel):
+class House(CollectingMajilisModel):
     """The model as the browser builds it: one house from the controls' values, collecting per session."""
 
     def __init__(
@@ -97,7 +98,7 @@ class House(MajilisModel):
         changes = overrides(parliament, float(loyalty), float(fear_scale), intent, float(whip))
         number, self.notice = parse_seed(seed)
         # The cached Config is shared between resets: the model gets its own copy.
-        super().__init__(copy.deepcopy(_config(tuple(changes))), rng=number, collect=True)
+        super().__init__(copy.deepcopy(_config(tuple(changes))), rng=number)
         self.command = "python run.py " + " ".join(changes)
 
 
@@ -118,7 +119,7 @@ def parse_seed(text: int | str) -> tuple[int, str]:
 @dataclass
 class RollCall:
     """The last roll call held: its number (from 1), session (from 1), who moved it, its kind, the
-    votes needed, whether it passed, and each seat's vote code (sim.rollcall)."""
+    votes needed, whether it passed, and each seat's vote code (sim.model.rollcall)."""
 
     number: int
     session: int
@@ -171,7 +172,7 @@ def coalition_members(model: MajilisModel) -> np.ndarray:
 
 def seat_order(model: MajilisModel) -> np.ndarray:
     """Seats from the left of the arch to the right: self-nominated deputies, then the parties from
-    the least to the most aligned with the regime (the ruling party on the right), as sim.plots."""
+    the least to the most aligned with the regime (the ruling party on the right), as sim.figures.results."""
     parties = model.parties
     alignment = np.append(parties.alignment[: parties.independent], -np.inf)  # self-nominated first
     rank = np.argsort(np.argsort(alignment, kind="stable"), kind="stable")

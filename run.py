@@ -14,10 +14,10 @@ from hydra.types import RunMode
 from omegaconf import DictConfig
 
 from sim.config import ConfigError
-from sim.hydra_config import register_schema, run_name, to_config
-from sim.job import run_job
-from sim.results import atomic_path
-from sim.sweep import ERROR
+from sim.files import atomic_path
+from sim.runs.compose import register_schema, run_name, to_config
+from sim.runs.job import run_job
+from sim.runs.sweep import ERROR
 
 register_schema()
 

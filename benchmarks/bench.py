@@ -31,11 +31,11 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 from naive import NaiveMajilisModel  # noqa: E402
 
 from sim.config import Config  # noqa: E402
-from sim.elections import allocate_list_seats  # noqa: E402
-from sim.hydra_config import load_config  # noqa: E402
-from sim.model import MajilisModel, run_lockstep  # noqa: E402
-from sim.power import banzhaf, shapley_shubik  # noqa: E402
-from sim.runner import CHUNK, run_experiment  # noqa: E402
+from sim.model.electoral import allocate_list_seats  # noqa: E402
+from sim.model.model import MajilisModel, run_lockstep  # noqa: E402
+from sim.model.power import banzhaf, shapley_shubik  # noqa: E402
+from sim.runs.compose import load_config  # noqa: E402
+from sim.runs.replicates import CHUNK, run_experiment  # noqa: E402
 
 
 def median_seconds(work, repeats: int) -> float:

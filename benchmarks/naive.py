@@ -9,9 +9,9 @@ from dataclasses import fields
 import mesa
 import numpy as np
 
-from sim.agents import Deputy
-from sim.model import MajilisModel
-from sim.rollcall import VACANT, Sitting
+from sim.model.agents import Deputy
+from sim.model.model import MajilisModel
+from sim.model.rollcall import VACANT, Sitting
 
 
 class NaiveSitting(Sitting):

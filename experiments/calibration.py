@@ -22,8 +22,7 @@ import pandas as pd
 from hydra.errors import HydraException
 from study import RECORD, RESULTS, analysis_arguments, check_counts
 
-from sim.analysis_plots import posterior_figure, predictive_figure
-from sim.calibration import (
+from sim.analysis.posterior import (
     Record,
     consistent,
     load_record,
@@ -32,11 +31,13 @@ from sim.calibration import (
     predictive_rows,
     prior_points,
 )
+from sim.analysis.uncertainty import check_priors, load_parameters
 from sim.config import ConfigError
-from sim.evaluation import Plan, Results, evaluate
-from sim.hydra_config import load_config
-from sim.results import write_table
-from sim.uncertainty import check_priors, load_parameters
+from sim.figures.analyses import posterior_figure, predictive_figure
+from sim.files import write_table
+from sim.outcomes.features import Results
+from sim.runs.compose import load_config
+from sim.runs.evaluation import Plan, evaluate
 
 OUT = RESULTS / "calibration"
 # The 2023 house's rest of the convocation: the sessions after the record, read from the ABC's own runs

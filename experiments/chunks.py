@@ -10,7 +10,7 @@ from pathlib import Path
 import hydra
 from omegaconf import DictConfig, OmegaConf
 
-from sim.evaluation import PLAN, compute, load_plan
+from sim.runs.evaluation import PLAN, compute, load_plan
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="chunks")

@@ -15,8 +15,8 @@ import argparse
 import pandas as pd
 from study import FIGURES, run_named
 
-from sim.plots import comparison_figure
-from sim.report import comparison_table
+from sim.figures.results import comparison_figure
+from sim.runs.report import comparison_table
 
 HOUSE = ["seats_amanat", "seats_alga", "seats_namys", "seats_self_nominated", "enp_seats", "gallagher",
          "ruling_constitutional_majority", "parties_registered"]

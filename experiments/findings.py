@@ -16,9 +16,9 @@ import pandas as pd
 from calibration import HOUSES, REST
 from study import FIGURES, RECORD, RESULTS, ROOT
 
-from sim.calibration import load_record
-from sim.measures import ANALYSED
-from sim.results import atomic_path
+from sim.analysis.posterior import load_record
+from sim.files import atomic_path
+from sim.outcomes.registry import ANALYSED
 
 SENSITIVITY, CALIBRATION = RESULTS / "sensitivity", RESULTS / "calibration"
 OUT = ROOT / "docs" / "FINDINGS.md"

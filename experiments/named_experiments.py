@@ -15,8 +15,8 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from study import FIGURES, RESULTS, run_named
 
-from sim.plots import comparison_figure, draw_hemicycle, house_seats
-from sim.report import comparison_table
+from sim.figures.results import comparison_figure, draw_hemicycle, house_seats
+from sim.runs.report import comparison_table
 
 NAMES = ["baseline", "convocation_2021", "no_registration_threat", "weak_whip", "ruling_minority"]
 

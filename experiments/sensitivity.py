@@ -23,14 +23,14 @@ import pandas as pd
 from hydra.errors import HydraException
 from study import RESULTS, analysis_arguments, check_counts
 
-from sim.analysis_plots import morris_figure, sobol_figure
+from sim.analysis.sobol_morris import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
+from sim.analysis.uncertainty import bounds, load_parameters
 from sim.config import ConfigError
-from sim.evaluation import CHUNK_RUNS, Plan, compute, gather, open_store
-from sim.hydra_config import load_config
-from sim.measures import ANALYSED
-from sim.results import atomic_path, write_table
-from sim.sensitivity import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
-from sim.uncertainty import bounds, load_parameters
+from sim.figures.analyses import morris_figure, sobol_figure
+from sim.files import atomic_path, write_table
+from sim.outcomes.registry import ANALYSED
+from sim.runs.compose import load_config
+from sim.runs.evaluation import CHUNK_RUNS, Plan, compute, gather, open_store
 
 OUT = RESULTS / "sensitivity"
 # The region reported: where a coalition reaches the blocking minority in at least half the runs.

@@ -14,7 +14,7 @@ import argparse
 import pandas as pd
 from study import FIGURES, run_named
 
-from sim.plots import power_figure
+from sim.figures.results import power_figure
 
 HOUSES = {"2021 (CEC; 107 with the Assembly's 9)": "convocation_2021", "2023 (CEC)": "baseline",
           "simulated free and fair election": "free_and_fair", "ruling party without a majority": "ruling_minority"}

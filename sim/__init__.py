@@ -9,7 +9,7 @@ from typing import Any
 def __getattr__(name: str) -> Any:
     # Hydra is imported only when a config is composed, not by every module of the package.
     if name == "load_config":
-        from .hydra_config import load_config
+        from sim.runs.compose import load_config
 
         return load_config
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

@@ -10,7 +10,7 @@ import numpy as np
 
 import sim
 from sim.config import Config
-from sim.model import MajilisModel
+from sim.model.model import MajilisModel
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -7,7 +7,7 @@ from statistics import NormalDist
 import numpy as np
 from helpers import load
 
-from sim.agenda import draw_session, normal_quantiles
+from sim.model.agenda import draw_session, normal_quantiles
 
 
 def test_the_quantile_table_is_the_standard_normal_at_probability_midpoints():

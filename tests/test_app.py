@@ -26,7 +26,7 @@ pytest.importorskip("solara", reason="solara is not installed (pip install -e '.
 sys.path.insert(0, str(ROOT))
 import app  # noqa: E402
 from sim import load_config  # noqa: E402
-from sim.rollcall import VACANT  # noqa: E402
+from sim.model.rollcall import VACANT  # noqa: E402
 
 try:
     from playwright import sync_api as playwright

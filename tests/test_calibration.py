@@ -8,12 +8,12 @@ import numpy as np
 import pytest
 from helpers import ROOT, load
 
-from sim.calibration import load_record, matches, posterior_table, predictive_rows, prior_points, summaries
+from sim.analysis.posterior import load_record, matches, posterior_table, predictive_rows, prior_points, summaries
+from sim.analysis.uncertainty import at_point, load_parameters
 from sim.config import ConfigError
-from sim.evaluation import Plan, Results, evaluate
-from sim.measures import wilson
-from sim.outcomes import PARTY_FEATURES, SESSION_FEATURES
-from sim.uncertainty import at_point, load_parameters
+from sim.outcomes.features import PARTY_FEATURES, SESSION_FEATURES, Results
+from sim.outcomes.registry import wilson
+from sim.runs.evaluation import Plan, evaluate
 
 ANALYSIS = ROOT / "configs" / "analysis"
 

@@ -12,9 +12,9 @@ from helpers import load, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.coalition import Chamber, Players, _largest_stable, _leave_and_join, form, hopeful, power, values
 from sim.config import CoalitionConfig
-from sim.outcomes import run_outcomes
+from sim.model.coalition import Chamber, Players, _largest_stable, _leave_and_join, form, hopeful, power, values
+from sim.outcomes.terms import run_outcomes
 
 CFG = CoalitionConfig(distance_weight=0.5, rivalry_cost=0.3, risk_weight=0.3)
 # Ordinary laws only, at a majority of 50 of 98, against a ruling party of 40.

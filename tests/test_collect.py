@@ -1,4 +1,4 @@
-"""The opt-in DataCollector (sim.collect) and mesa.batch_run on the model."""
+"""The opt-in DataCollector (sim.outcomes.collect) and mesa.batch_run on the model."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ import pandas as pd
 import pytest
 
 from sim import load_config
-from sim.model import MajilisModel, run_lockstep
-from sim.outcomes import roll_call_table, run_outcomes
+from sim.model.model import MajilisModel, run_lockstep
+from sim.outcomes.collect import CollectingMajilisModel
+from sim.outcomes.tables import roll_call_table
+from sim.outcomes.terms import run_outcomes
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +40,7 @@ def test_off_by_default_no_collector_and_same_run(cfg):
     assert not hasattr(plain, "datacollector")
     with pytest.raises(AttributeError, match="datacollector"):
         mesa.batch_run(MajilisModel, parameters={"cfg": cfg}, max_steps=5, display_progress=False)
-    collecting = MajilisModel(cfg, rng=11, collect=True)
+    collecting = CollectingMajilisModel(cfg, rng=11)
     plain.run_model()
     collecting.run_model()
     # Collecting draws nothing from the model's generator: the runs are the same roll call for roll call.
@@ -47,7 +49,7 @@ def test_off_by_default_no_collector_and_same_run(cfg):
 
 
 def test_collector_agrees_with_outcome_tables(cfg):
-    model = MajilisModel(cfg, rng=4, collect=True)
+    model = CollectingMajilisModel(cfg, rng=4)
     model.run_model()
     sessions = cfg.agenda.sessions_per_term * cfg.agenda.terms
     data = model.datacollector.get_model_vars_dataframe()
@@ -85,9 +87,9 @@ def test_collector_agrees_with_outcome_tables(cfg):
 
 
 def test_lockstep_collects_the_same_sessions(cfg):
-    alone = MajilisModel(cfg, rng=8, collect=True)
+    alone = CollectingMajilisModel(cfg, rng=8)
     alone.run_model()
-    houses = [MajilisModel(cfg, rng=seed, collect=True) for seed in (8, 9)]
+    houses = [CollectingMajilisModel(cfg, rng=seed) for seed in (8, 9)]
     run_lockstep(houses)
     pd.testing.assert_frame_equal(alone.datacollector.get_model_vars_dataframe(),
                                   houses[0].datacollector.get_model_vars_dataframe())
@@ -99,7 +101,7 @@ def test_lockstep_collects_the_same_sessions(cfg):
 def test_batch_run_rows_per_session(cfg):
     seeds = [3, 5]
     rows = pd.DataFrame(mesa.batch_run(
-        MajilisModel, parameters={"cfg": cfg, "collect": True}, rng=seeds, data_collection_period=1,
+        CollectingMajilisModel, parameters={"cfg": cfg}, rng=seeds, data_collection_period=1,
         max_steps=10_000, number_processes=1, display_progress=False))
     sessions = cfg.agenda.sessions_per_term * cfg.agenda.terms
     for run, seed in enumerate(seeds):

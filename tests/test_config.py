@@ -8,7 +8,7 @@ from hydra.errors import ConfigCompositionException
 from omegaconf.errors import ConfigKeyError, ValidationError
 
 from sim.config import Config, ConfigError, house_size, validate
-from sim.model import MajilisModel
+from sim.model.model import MajilisModel
 
 
 def _error(cfg) -> str:

@@ -9,14 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import ConfigError
-from sim.elections import (
+from sim.model.electoral import (
     allocate_list_seats,
     effective_number_of_parties,
     gallagher,
     registration_denied,
     simulate_election,
 )
-from sim.runner import run_experiment
+from sim.runs.replicates import run_experiment
 
 CEC_2023 = {  # list votes, 19 March 2023 (CEC final results)
     "amanat": 3_431_510, "auyl": 693_938, "respublica": 547_154, "ak_zhol": 535_139,

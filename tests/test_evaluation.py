@@ -1,4 +1,4 @@
-"""Many parameter points at once (sim.evaluation): a house in a mixed lockstep batch votes exactly as
+"""Many parameter points at once (sim.runs.evaluation): a house in a mixed lockstep batch votes exactly as
 it would alone, the per-session features agree with the run's own outcomes, and an analysis killed
 halfway, or split into cluster shards, gives the same numbers as one uninterrupted run."""
 
@@ -14,10 +14,11 @@ import pandas as pd
 import pytest
 from helpers import ROOT, load
 
-from sim.evaluation import Plan, compute, evaluate, gather, open_store, run_points
-from sim.model import MajilisModel, run_lockstep
-from sim.outcomes import SESSION_FEATURES, run_outcomes, session_features
-from sim.uncertainty import Parameter, at_point
+from sim.analysis.uncertainty import Parameter, at_point
+from sim.model.model import MajilisModel, run_lockstep
+from sim.outcomes.features import SESSION_FEATURES, session_features
+from sim.outcomes.terms import run_outcomes
+from sim.runs.evaluation import Plan, compute, evaluate, gather, open_store, run_points
 
 PARAMS = (Parameter("behavior.abstain_band", 0.1, 0.4, "x"), Parameter("minor.opposition_intent", 0, 1, "x"),
           Parameter("executive.accept_loss", 0.0, 0.1, "x"), Parameter("behavior.loyalty_mean", 0.6, 0.95, "x"))

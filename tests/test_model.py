@@ -9,11 +9,12 @@ from helpers import load, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.agents import Deputy
 from sim.config import Config, validate
-from sim.model import MajilisModel, run_lockstep
-from sim.outcomes import roll_call_table, run_outcomes, voteview_matrix
-from sim.rollcall import ABSTAIN, NO, YES
+from sim.model.agents import Deputy
+from sim.model.model import MajilisModel, run_lockstep
+from sim.model.rollcall import ABSTAIN, NO, YES
+from sim.outcomes.tables import roll_call_table, voteview_matrix
+from sim.outcomes.terms import run_outcomes
 
 
 def _disciplined_house(cfg: Config, ruling_seats: int, other_seats: int, kind: str) -> Config:

@@ -7,9 +7,10 @@ import pandas as pd
 import pytest
 from helpers import load, run
 
-from sim.model import MajilisModel, run_lockstep
-from sim.outcomes import expulsions_table, rice, roll_call_table
-from sim.runner import replicate_seed, run_experiment
+from sim.model.model import MajilisModel, run_lockstep
+from sim.outcomes.tables import expulsions_table, roll_call_table
+from sim.outcomes.terms import rice
+from sim.runs.replicates import replicate_seed, run_experiment
 
 
 def test_rice_by_hand():

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.power import banzhaf, banzhaf_measure, shapley_shubik
+from sim.model.power import banzhaf, banzhaf_measure, shapley_shubik
 
 # The 2023 Majilis: Amanat 62, Auyl 8, Respublica 6, Ak Zhol 6, QHP 5, OSDP 4, then 7 self-nominated deputies.
 MAJILIS_2023 = [62, 8, 6, 6, 5, 4] + [1] * 7

@@ -3,7 +3,7 @@
 import pytest
 
 from sim.config import RulesConfig
-from sim.rules import blocking_minority, passes, thresholds
+from sim.model.rules import blocking_minority, passes, thresholds
 
 
 def test_thresholds_of_the_98_seat_majilis():

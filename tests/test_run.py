@@ -114,11 +114,11 @@ def test_a_damaged_results_table_beside_a_valid_marker_is_computed_again(tmp_pat
 
 
 def test_the_fingerprint_covers_every_module_a_job_imports():
-    from sim.fingerprint import model_sources
+    from sim.runs.fingerprint import model_sources
 
-    names = {p.name for p in model_sources()}
-    assert {"model.py", "rollcall.py", "elections.py", "coalition.py", "power.py", "measures.py", "results.py",
-            "runner.py"} <= names
+    names = {str(p.relative_to(ROOT)) for p in model_sources()}
+    assert {"sim/model/model.py", "sim/model/rollcall.py", "sim/model/electoral.py", "sim/model/coalition.py",
+            "sim/model/power.py", "sim/outcomes/registry.py", "sim/files.py", "sim/runs/replicates.py"} <= names
 
 
 def test_parallel_workers_start_without_a_fork_deadlock_warning(tmp_path):

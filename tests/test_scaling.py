@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from helpers import ROOT
 
-from sim.scaling import NAY, YEA, ideal_points, r_squared
+from sim.analysis.scaling import NAY, YEA, ideal_points, r_squared
 
 
 def test_perfect_one_dimensional_voting_is_recovered_exactly():
@@ -33,7 +33,7 @@ def test_with_no_loyalty_fear_or_expulsion_the_votes_reveal_the_true_positions(t
          "run.replicates=8", "run.record_roll_calls=true", "behavior.loyalty_mean=0", "behavior.fear_scale=0",
          "behavior.expel_rate=0"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    scaled = subprocess.run([sys.executable, "-m", "sim.scaling", str(job)], cwd=ROOT, capture_output=True, text=True)
+    scaled = subprocess.run([sys.executable, "-m", "sim.analysis.scaling", str(job)], cwd=ROOT, capture_output=True, text=True)
     assert scaled.returncode == 0, scaled.stderr
     table = pd.read_csv(job / "scaling.csv")
     assert len(table) == 8 and (table["deputies"] == 98).all()
@@ -42,6 +42,6 @@ def test_with_no_loyalty_fear_or_expulsion_the_votes_reveal_the_true_positions(t
 
 
 def test_a_job_without_roll_calls_is_refused_naming_the_option(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "sim.scaling", str(tmp_path)], cwd=ROOT, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "sim.analysis.scaling", str(tmp_path)], cwd=ROOT, capture_output=True,
                           text=True)
     assert done.returncode == 2 and "run.record_roll_calls=true" in done.stderr

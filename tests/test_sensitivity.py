@@ -1,11 +1,11 @@
-"""Known answers for the global sensitivity pipeline (sim.sensitivity): the Ishigami function's
+"""Known answers for the global sensitivity pipeline (sim.analysis.sobol_morris): the Ishigami function's
 analytic Sobol indices, a linear function's Morris effects, and the box of a known region."""
 
 import numpy as np
 import pytest
 
-from sim.sensitivity import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
-from sim.uncertainty import Parameter
+from sim.analysis.sobol_morris import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
+from sim.analysis.uncertainty import Parameter
 
 A, B = 7.0, 0.1
 

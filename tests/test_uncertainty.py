@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from helpers import ROOT, load
 
+from sim.analysis.uncertainty import Parameter, at_point, check_priors, load_parameters
 from sim.config import ConfigError
-from sim.uncertainty import Parameter, at_point, check_priors, load_parameters
 
 UNCERTAINTY = ROOT / "configs" / "analysis" / "uncertainty.yaml"
 

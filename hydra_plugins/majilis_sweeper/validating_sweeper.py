@@ -15,9 +15,9 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import ConfigError
-from sim.hydra_config import to_config
-from sim.results import atomic_path
-from sim.sweep import MANIFEST
+from sim.files import atomic_path
+from sim.runs.compose import to_config
+from sim.runs.sweep import MANIFEST
 
 
 class ValidatingSweeper(BasicSweeper):

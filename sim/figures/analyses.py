@@ -1,0 +1,135 @@
+"""Figures of the uncertainty analyses, drawn from their tables: Sobol and Morris indices, prior against
+posterior, and the posterior predictive answer per house."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, _save
+from sim.outcomes.registry import ANALYSED
+
+S1_COLOUR = "#7570b3"
+
+
+def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
+    """One panel per outcome: each parameter's total index ST (bar, 95 % bootstrap interval) and
+    first-order index S1 (dot), parameters sorted by their largest ST over the outcomes."""
+    sobol = indices[indices.method == "sobol"]
+    order = sobol.groupby("parameter")["ST"].max().sort_values().index
+    fig, axes = plt.subplots(1, len(ANALYSED), figsize=(4.2 * len(ANALYSED), 0.32 * len(order) + 1.6),
+                             sharey=True)
+    y = np.arange(len(order))
+    for ax, outcome in zip(axes, ANALYSED, strict=True):
+        rows = sobol[sobol.outcome == outcome.column].set_index("parameter").reindex(order)
+        ax.set_title(outcome.label, fontsize=10)
+        if rows["ST"].isna().all():
+            ax.text(0.5, 0.5, "never varies:\nno variance to share", ha="center", va="center",
+                    transform=ax.transAxes, color="grey")
+        st = rows["ST"].clip(0, 1)
+        # Intervals past [0, 1] (a rare or heavy-tailed outcome) are cut at the axis and marked.
+        low, high = (rows["ST"] - rows["ST_conf"]).clip(0, 1), (rows["ST"] + rows["ST_conf"]).clip(0, 1)
+        spread = np.array([st - low, high - st])
+        ax.barh(y, st, xerr=spread, color=MAIN_COLOUR, alpha=0.8, error_kw={"elinewidth": 0.8, "capsize": 2},
+                label="total (ST), 95 % interval")
+        cut = (rows["ST"] + rows["ST_conf"] > 1).to_numpy()
+        ax.plot(np.ones(cut.sum()), y[cut], ">", color="black", markersize=4)
+        ax.plot(rows["S1"].clip(0, 1), y, "o", color=S1_COLOUR, markersize=4, label="first order (S1)")
+        ax.set_xlim(0, 1.03)
+        ax.set_xlabel("share of the outcome's variance")
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, order, fontsize=8)
+    axes[0].legend(loc="lower right", fontsize=8)
+    fig.suptitle("Sobol indices: which assumptions the answer rests on", y=1.0)
+    fig.tight_layout()
+    fig.text(0.5, -0.02, "Bars: total index ST with its 95 % bootstrap interval (an arrowhead: the interval goes "
+             "past 1, as for a rare outcome); dots: first-order index S1. ST - S1 is what a parameter carries "
+             "through interactions with the others.", ha="center", fontsize=9)
+    return _save(fig, path)
+
+
+def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
+    """One panel per outcome: mu* (how much a parameter moves the outcome) against sigma (how much
+    that depends on the other parameters), the five largest labelled."""
+    morris = indices[indices.method == "morris"]
+    fig, axes = plt.subplots(1, len(ANALYSED), figsize=(4.2 * len(ANALYSED), 4))
+    for ax, outcome in zip(axes, ANALYSED, strict=True):
+        rows = morris[morris.outcome == outcome.column]
+        ax.scatter(rows["mu_star"], rows["sigma"], color=MAIN_COLOUR, s=18)
+        top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-9)
+        # Labels of the five largest effects, stacked downwards from the highest so that none overlap
+        # (the largest effects often sit close together), each joined to its point by a thin line.
+        label_y = np.inf
+        for _, row in rows.nlargest(5, "mu_star").sort_values("sigma", ascending=False).iterrows():
+            label_y = min(row["sigma"], label_y - 0.07 * top)
+            ax.annotate(row["parameter"].rpartition(".")[2], (row["mu_star"], row["sigma"]),
+                        xytext=(row["mu_star"] + 0.06 * top, label_y), fontsize=7, va="center",
+                        arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
+        ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":")
+        ax.set_title(outcome.label, fontsize=10)
+        ax.set_xlabel("mu* (mean |elementary effect|)")
+        ax.set_ylabel("sigma")
+        ax.grid(alpha=0.3)
+    fig.suptitle("Morris screening (above the dotted line: effects that depend on other parameters)", y=1.0)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarray, path: Path,
+                     truth: np.ndarray | None = None) -> Path:
+    """One panel per parameter: the prior's draws and the posterior's (the draws whose runs matched the
+    observed record), as densities over the prior range."""
+    n = len(table)
+    cols = 4
+    fig, axes = plt.subplots(-(-n // cols), cols, figsize=(3.4 * cols, 2.2 * -(-n // cols)))
+    for j, (ax, row) in enumerate(zip(axes.ravel(), table.itertuples(), strict=False)):
+        bins = np.linspace(row.low, row.high, 21)
+        ax.hist(prior[:, j], bins=bins, density=True, color="lightgrey", label="prior")
+        ax.hist(posterior[:, j], bins=bins, density=True, histtype="step", color=BLOCK_COLOUR, linewidth=1.6,
+                label="posterior")
+        if truth is not None:
+            ax.axvline(truth[j], color="black", linewidth=1)
+        ax.set_title(f"{row.parameter.rpartition('.')[2]}  (width x{row.width_ratio:.2f})", fontsize=9)
+        ax.set_yticks([])
+        ax.xaxis.set_major_locator(MaxNLocator(5))
+        ax.tick_params(labelsize=7)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    axes.ravel()[0].legend(fontsize=7)
+    fig.suptitle(f"What the 2023 record says about each assumption: {len(posterior)} of {len(prior)} prior "
+                 "draws matched it (width: posterior 90 % interval over the prior's)", y=1.0, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
+    """Per outcome, per house: the posterior predictive mean (dot); for a share its 95 % interval on
+    posterior points (bar), for a count the 5th-95th percentiles of the per-point means (bar)."""
+    outcomes = [o for o in ANALYSED if o.column in set(table["outcome"])]
+    houses = list(dict.fromkeys(table["house"]))
+    fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.6 * len(houses) + 1.8), sharey=True)
+    y = np.arange(len(houses))[::-1]
+    for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
+        rows = table[table.outcome == outcome.column].set_index("house").reindex(houses)
+        share = outcome.reduce == "any"
+        low, high = (rows["ci_low"], rows["ci_high"]) if share else (rows["point_low"], rows["point_high"])
+        ax.hlines(y, low, high, color=MAIN_COLOUR, linewidth=4, alpha=0.5)
+        ax.plot(rows["mean"], y, "o", color=MAIN_COLOUR)
+        ax.set_title(outcome.label, fontsize=10)
+        ax.set_xlabel("95 % interval on posterior points" if share else "5-95 % of the posterior points' means",
+                      fontsize=8)
+        if share:
+            ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
+            ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        else:
+            ax.set_xlim(left=0)
+        ax.grid(axis="x", alpha=0.3)
+    sessions = table.drop_duplicates("house").set_index("house")["sessions"]
+    np.atleast_1d(axes)[0].set_yticks(y, [f"{h}\n(sessions {sessions[h]})" for h in houses], fontsize=8)
+    fig.suptitle("The answer with its uncertainty, at the parameters the 2023 record allows", y=1.0, fontsize=10)
+    fig.tight_layout()
+    return _save(fig, path)

@@ -1,0 +1,301 @@
+"""Figures drawn from results tables (never from a model): one experiment, several side by side, a sweep."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; no display is assumed
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
+from parliamentarch import get_seats_centers  # noqa: E402
+
+from sim.config import BILL_KINDS  # noqa: E402
+from sim.files import atomic_path  # noqa: E402
+from sim.model.electoral import allocate_list_seats  # noqa: E402
+from sim.outcomes.registry import SHARES, share, size_text  # noqa: E402
+
+# (column, title, whether its values are whole numbers)
+DISTRIBUTIONS = [
+    ("coalition_max_seats", "largest opposition coalition (seats)", True),
+    ("gov_defeats", "government bills defeated per term", True),
+    ("expulsions", "expulsions per term", True),
+    ("deputy_share_of_laws", "deputy-initiated share of laws", False),
+    ("defections", "votes against the party line per term", False),
+    ("mean_fear", "mean registration fear at term end", False),
+]
+# Heatmap panels of a two-parameter sweep: (column, title, probability or mean).
+SWEEP_PANELS = [
+    ("coalition_formed", "P(an opposition coalition forms)", "probability"),
+    ("coalition_blocking", "P(it reaches the blocking minority)", "probability"),
+    ("gov_defeats", "government defeats per term (mean)", "mean"),
+    ("defections", "votes against the party line per term (mean)", "mean"),
+]
+PARTY_COLOURS = {
+    "amanat": "#1f5fa8", "auyl": "#7cb342", "respublica": "#ef8a17", "ak_zhol": "#f4c430",
+    "qhp": "#c62828", "osdp": "#e377c2", "baitak": "#2e7d32", "alga": "#6a1b9a", "namys": "#8d6e63",
+    "apk": "#78909c", "self_nominated": "#bdbdbd",
+}
+BLOCK_COLOUR, MAJORITY_COLOUR, MAIN_COLOUR = "#d95f02", "#7570b3", "#1b9e77"
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format="png", dpi=120, bbox_inches="tight")
+    plt.close(fig)
+    return path
+
+
+def _thresholds(ax: plt.Axes, runs: pd.DataFrame, vertical: bool = True) -> None:
+    """Mark the blocking minority and the majority of the runs' house."""
+    for column, label, colour in (("blocking", "blocking minority", BLOCK_COLOUR),
+                                  ("majority", "majority", MAJORITY_COLOUR)):
+        value = runs[column].iloc[0]
+        line = ax.axvline if vertical else ax.axhline
+        line(value, color=colour, linestyle="--", linewidth=1.2, label=f"{label} ({value})")
+
+
+def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool, unit: str) -> None:
+    values = values.dropna()
+    low, high, mean = values.quantile(0.05), values.quantile(0.95), values.mean()
+    if discrete:
+        width = max(1, int(np.ceil((values.max() - values.min() + 1) / 40)))
+        bins = np.arange(values.min() - 0.5, values.max() + 1.5, width)
+    else:
+        bins = 30 if values.nunique() > 1 else 1
+    ax.hist(values, bins=bins, color=MAIN_COLOUR, alpha=0.75, edgecolor="white")
+    if discrete:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.set_xlim(min(values.min() - 1, 0), values.max() + 1)
+    ax.axvspan(low, high, color="grey", alpha=0.15, label="5-95 %")
+    ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
+    ax.set_title(title, fontsize=10)
+    ax.set_ylabel(unit)
+
+
+def arch_positions(n: int) -> np.ndarray:
+    """(n, 2) seat centres of a parliament arch of n seats (parliamentarch), from the left of the arch
+    to the right."""
+    centres = get_seats_centers(n)
+    return np.array(sorted(centres, key=lambda xy: centres[xy], reverse=True))  # by angle
+
+
+def draw_hemicycle(ax: plt.Axes, seats: dict[str, int], title: str) -> None:
+    """A parliament arch: one dot per seat, parties in the order given from left to right."""
+    ordered = arch_positions(sum(seats.values()))
+    start = 0
+    for name, count in seats.items():
+        if count == 0:
+            continue
+        xy = ordered[start:start + count]
+        ax.scatter(xy[:, 0], xy[:, 1], s=60 if len(ordered) < 150 else 12, color=PARTY_COLOURS.get(name, "#444444"),
+                   label=f"{name} {count}", edgecolor="white", linewidth=0.4)
+        start += count
+    ax.text(1, 0.02, str(len(ordered)), ha="center", fontsize=16, fontweight="bold")
+    ax.set_aspect("equal")
+    ax.set_xlim(-0.02, 2.02)
+    ax.set_ylim(-0.05, 1.05)
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=7, frameon=False)
+
+
+def house_seats(runs: pd.DataFrame) -> dict[str, int]:
+    """The first term's house of `runs`, ordered for an arch: self-nominated on the left, then the
+    parties from the least to the most aligned with the regime. An elected house differs between
+    replicates, so its mean seats are shown, rounded by largest remainder to the house size."""
+    first = runs[runs["term"] == 1]
+    mean = first[[c for c in runs.columns if c.startswith("seats_")]].mean()
+    mean_seats = {c.removeprefix("seats_"): float(v) for c, v in mean.items()}
+    seats = allocate_list_seats(mean_seats, int(round(mean.sum())), threshold=0.0)
+    alignment = {name: runs[f"parties.{name}.regime_alignment"].iloc[0] for name in seats if name != "self_nominated"}
+    order = ["self_nominated"] + sorted(alignment, key=lambda n: (alignment[n], n))
+    return {name: seats[name] for name in order}
+
+
+def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
+    """Outcome distributions across replicates, and coalition seats over the term."""
+    name, size = runs["name"].iloc[0], size_text(runs)
+    unit = "replicates" if runs["term"].nunique() == 1 else "terms (replicate x term)"
+    fig, axes = plt.subplots(2, 3, figsize=(13, 7))
+    for ax, (column, title, discrete) in zip(axes.flat, DISTRIBUTIONS, strict=True):
+        _distribution(ax, runs[column], title, discrete, unit)
+        if column == "coalition_max_seats":
+            _thresholds(ax, runs)
+            ax.set_xlim(-1, max(runs["majority"].iloc[0], runs[column].max()) + 3)
+            if runs[column].max() == 0:
+                ax.text(0.5, 0.5, f"no coalition formed\nin any of the {unit}", transform=ax.transAxes,
+                        ha="center", va="center", fontsize=11)
+        ax.legend(fontsize=7, loc="upper right")
+    fig.suptitle(f"{name}: outcome distributions over {size}", fontsize=12)
+    fig.tight_layout()
+    paths = [_save(fig, out / "outcomes.png")]
+
+    sessions = sorted(c for c in runs.columns if c.startswith("coalition_seats_s"))
+    seats = runs[sessions].to_numpy(dtype=float)
+    x = np.arange(1, len(sessions) + 1)
+    fig, ax = plt.subplots(figsize=(7, 4.2))
+    ax.fill_between(x, np.quantile(seats, 0.05, axis=0), np.quantile(seats, 0.95, axis=0),
+                    color=MAIN_COLOUR, alpha=0.25, step="mid", label="5-95 % of replicates")
+    ax.step(x, np.median(seats, axis=0), where="mid", color=MAIN_COLOUR, linewidth=2, label="median")
+    ax.plot(x, seats.mean(axis=0), "o", color="black", markersize=4, label="mean")
+    _thresholds(ax, runs, vertical=False)
+    ax.set_ylim(0, max(runs["majority"].iloc[0] + 5, seats.max() + 5))
+    ax.set_xticks(x)
+    ax.set_xlabel("session of the term")
+    ax.set_ylabel("coalition seats")
+    ax.set_title(f"{name}: opposition coalition seats over the term ({size})", fontsize=11)
+    ax.legend(fontsize=8, loc="upper left")
+    paths.append(_save(fig, out / "coalition_over_term.png"))
+
+    fig, ax = plt.subplots(figsize=(7, 4.6))
+    elected = "enp_seats" in runs.columns
+    title = f"{name}: the house" + (" (mean seats over elected houses)" if elected else "")
+    draw_hemicycle(ax, house_seats(runs), title)
+    paths.append(_save(fig, out / "house.png"))
+    return paths
+
+
+def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments side by side") -> Path:
+    """Experiments side by side (one per value of `name`): probabilities with 95 % intervals and
+    the distributions of coalition size, government defeats and expulsions."""
+    names = list(dict.fromkeys(runs["name"]))
+    groups = [runs[runs["name"] == n] for n in names]
+    colours = plt.get_cmap("Dark2")(np.arange(len(names)) % 8)
+    fig, axes = plt.subplots(1, 4, figsize=(17, 4.8), gridspec_kw={"width_ratios": [2.2, 1.3, 1, 1]})
+
+    ax = axes[0]
+    width = 0.8 / len(names)
+    for i, (group, colour) in enumerate(zip(groups, colours, strict=True)):
+        for j, measure in enumerate(SHARES):
+            p, low, high = share(group, measure.column)
+            ax.bar(j + (i - (len(names) - 1) / 2) * width, p, width, color=colour,
+                   yerr=[[p - low], [high - p]], capsize=2, label=names[i] if j == 0 else None)
+    ax.set_xticks(range(len(SHARES)), [m.short for m in SHARES], fontsize=8)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("share of runs (95 % interval on replicates)")
+    ax.legend(fontsize=8)
+
+    for ax, (column, heading) in zip(axes[1:], [("coalition_max_seats", "largest coalition (seats)"),
+                                              ("gov_defeats", "government defeats per term"),
+                                              ("expulsions", "expulsions per term")], strict=True):
+        parts = ax.violinplot([g[column].to_numpy(dtype=float) for g in groups], showextrema=False)
+        for body, colour in zip(parts["bodies"], colours, strict=True):
+            body.set_facecolor(colour)
+            body.set_alpha(0.6)
+        ax.plot(range(1, len(names) + 1), [g[column].mean() for g in groups], "kD", markersize=4, label="mean")
+        if column == "coalition_max_seats":  # each house its own thresholds
+            for i, group in enumerate(groups, start=1):
+                for key, colour in (("blocking", BLOCK_COLOUR), ("majority", MAJORITY_COLOUR)):
+                    ax.hlines(group[key].iloc[0], i - 0.4, i + 0.4, color=colour, linestyle="--",
+                              label=f"{key.replace('blocking', 'blocking minority')}" if i == 1 else None)
+        ax.set_xticks(range(1, len(names) + 1), names, rotation=30, ha="right", fontsize=8)
+        ax.set_title(heading, fontsize=10)
+        ax.legend(fontsize=7)
+    fig.suptitle(title, fontsize=12)
+    fig.tight_layout()
+    return _save(fig, path)
+
+
+def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Path]:
+    """Over the swept parameters (columns of `sweep`): coalition probabilities, defeats and
+    defections, and the distribution of coalition size across the first parameter."""
+    if not params:
+        return []
+    paths = []
+    first = params[0]
+    if len(params) >= 2:
+        second = params[1]
+        fig, axes = plt.subplots(2, 2, figsize=(12, 9))
+        for ax, (column, title, scale) in zip(axes.flat, SWEEP_PANELS, strict=True):
+            table = sweep.pivot_table(index=second, columns=first, values=column, aggfunc="mean")
+            top = 1.0 if scale == "probability" else max(float(np.nanmax(table.to_numpy())), 1e-9)
+            image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis", vmin=0, vmax=top, aspect="auto")
+            ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
+            ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
+            ax.set_xlabel(first)
+            ax.set_ylabel(second)
+            for (r, c), value in np.ndenumerate(table.to_numpy()):
+                ax.text(c, r, f"{value:.2f}" if scale == "probability" else f"{value:.1f}", ha="center",
+                        va="center", fontsize=8, color="white" if value < 0.5 * top else "black")
+            ax.set_title(title, fontsize=10)
+            fig.colorbar(image, ax=ax, fraction=0.046)
+        rest = f" (averaged over {', '.join(params[2:])})" if len(params) > 2 else ""
+        fig.suptitle(f"Sweep: {len(sweep)} runs, {sweep.groupby(params).ngroups} points{rest}", fontsize=12)
+        fig.tight_layout()
+        paths.append(_save(fig, out / "sweep_heatmap.png"))
+    else:
+        fig, (ax, right) = plt.subplots(1, 2, figsize=(13, 4.5))
+        for measure in (SHARES[0], SHARES[1], SHARES[3]):
+            values = sorted(sweep[first].unique())
+            p, low, high = zip(*(share(sweep[sweep[first] == v], measure.column) for v in values), strict=True)
+            ax.plot(values, p, "o-", label=measure.label)
+            ax.fill_between(values, low, high, alpha=0.2)
+        ax.set_xlabel(first)
+        ax.set_ylabel("share of runs (95 % interval on replicates)")
+        ax.set_ylim(-0.02, 1.02)
+        ax.legend(fontsize=8)
+        for column, label in (("gov_defeats", "government defeats"), ("expulsions", "expulsions")):
+            grouped = sweep.groupby(first)[column].agg(["mean", "sem"])
+            right.errorbar(grouped.index, grouped["mean"], yerr=1.96 * grouped["sem"], fmt="o-", capsize=3, label=label)
+        right.set_xlabel(first)
+        right.set_ylabel("per term (mean, 95 % interval)")
+        right.legend(fontsize=8)
+        fig.suptitle(f"Sweep over {first}: {len(sweep)} runs", fontsize=12)
+        paths.append(_save(fig, out / "sweep_probabilities.png"))
+
+    values = sorted(sweep[first].unique())
+    cols = min(len(values), 4)
+    rows = int(np.ceil(len(values) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.8 * rows), sharex=True, sharey=True, squeeze=False)
+    top = int(sweep["coalition_max_seats"].max())
+    for ax, value in zip(axes.flat, values, strict=False):
+        seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
+        ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
+        _thresholds(ax, sweep)
+        ax.set_title(f"{first} = {value:g}\nmean {seats.mean():.1f} seats", fontsize=9)
+    for ax in axes.flat[len(values):]:
+        ax.set_visible(False)
+    axes[0, 0].legend(fontsize=7)
+    for ax in axes[-1]:
+        ax.set_xlabel("largest coalition (seats)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("runs")
+    fig.suptitle(f"Coalition size across {first}", fontsize=12)
+    fig.tight_layout()
+    paths.append(_save(fig, out / "sweep_coalition_size.png"))
+    return paths
+
+
+def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
+    """The ruling party's voting power at each bill kind's threshold, one bar per house: the
+    normalised Banzhaf index and the Shapley-Shubik index (an elected house: the mean over
+    replicates, with the 5-95 % range as a whisker)."""
+    colours = plt.get_cmap("Dark2")(np.arange(len(houses)) % 8)
+    width = 0.8 / len(houses)
+    fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
+    for ax, (index, title) in zip(axes, (("banzhaf", "Banzhaf index"), ("shapley", "Shapley-Shubik index")),
+                                  strict=True):
+        for i, ((label, runs), colour) in enumerate(zip(houses.items(), colours, strict=True)):
+            first = runs[runs["term"] == 1]
+            values = [first[f"ruling_{index}_{kind}"] for kind in BILL_KINDS]
+            mean = np.array([v.mean() for v in values])
+            spread = np.array([[m - v.quantile(0.05), v.quantile(0.95) - m] for v, m in zip(values, mean, strict=True)])
+            spread = np.clip(spread, 0.0, None)  # rounding can put a quantile a hair past the mean
+            x = np.arange(len(BILL_KINDS)) + (i - (len(houses) - 1) / 2) * width
+            ax.bar(x, mean, width, color=colour, label=label,
+                   yerr=spread.T if spread.max() > 1e-9 else None, capsize=2)
+        ax.set_xticks(range(len(BILL_KINDS)), ["ordinary law\n(majority)", "constitutional law\n(2/3)",
+                                               "amendment\n(3/4)"], fontsize=9)
+        ax.set_title(f"ruling party's {title}", fontsize=11)
+        ax.set_ylim(0, 1.05)
+    axes[0].set_ylabel("share of the house's voting power")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="lower center", ncol=len(houses), fontsize=9, frameon=False)
+    fig.suptitle("What the ruling party decides alone, by threshold: 1 = every law of that kind is its to pass or stop",
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return _save(fig, path)

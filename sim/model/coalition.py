@@ -1,0 +1,233 @@
+"""The coalition game among the non-ruling players (parties and self-nominated deputies).
+
+A coalition is worth to its members what it can decide: its voting power in the chamber as it sits,
+where the ruling party, the coalition (one player) and every other party and self-nominated deputy
+vote as blocs. Power is the normalised Banzhaf index of the coalition at each bill kind's threshold,
+weighted by how often that kind comes up. A threshold the ruling party meets alone (with more than
+half the house) leaves every other bloc without power, so a coalition facing such a party is worth
+nothing on those bills, however large.
+
+The game's answer is the largest stable coalition: no member would rather leave, no outsider would
+rather join. Up to EXACT_PLAYERS hopeful players it is found exactly, by checking every subset; beyond
+that by a leave/join search from the grand coalition (ODD 7.8 says how often that misses).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.config import CoalitionConfig
+from sim.model.parties import EQUAL_SALIENCE, gain_rows
+from sim.model.power import banzhaf
+
+if TYPE_CHECKING:
+    from sim.model.parties import PartyTable
+    from sim.model.seats import Seats
+
+# 2^16 subsets at most: a few milliseconds. The 2023 house has 12 non-ruling players.
+EXACT_PLAYERS = 16
+
+
+@dataclass(frozen=True)
+class Chamber:
+    """The house as the coalition game sees it."""
+
+    ruling: int  # seated deputies of the ruling party
+    quotas: tuple[int, ...]  # yes votes each bill kind needs
+    frequency: tuple[float, ...]  # how often each kind comes up (sums to 1)
+
+    @property
+    def reach(self) -> float:
+        """The most power any bloc can have: the share of bills whose threshold the ruling party
+        cannot meet alone (power is at most 1 on those and 0 on the others)."""
+        return float(sum(f for f, q in zip(self.frequency, self.quotas, strict=True) if self.ruling < q))
+
+
+@dataclass(frozen=True)
+class Players:
+    seats: np.ndarray  # seated deputies each player brings (integers)
+    position: np.ndarray  # (players, dimensions): platform, or a deputy's ideal point
+    intent: np.ndarray  # opposition intent in [0, 1]
+    risk: np.ndarray  # registration (or mandate) risk in [0, 1]: the mean fear of its deputies
+    cost: np.ndarray  # coordination cost of committing to a common line
+    rivals: np.ndarray  # (players, players) bool
+
+    @cached_property
+    def weighted(self) -> np.ndarray:
+        return self.seats[:, None] * self.position
+
+
+@lru_cache(maxsize=1 << 16)
+def _bloc_banzhaf(quota: int, ruling: int, bloc: int, outside: tuple[int, ...]) -> float:
+    return float(banzhaf(np.array((ruling, bloc, *outside)), quota)[1])
+
+
+def power(chamber: Chamber, bloc: int, outside: np.ndarray) -> float:
+    """Voting power of a bloc of `bloc` seats facing the ruling party and the players of `outside`
+    seats each: its Banzhaf index at each threshold, weighted by how often that threshold applies.
+    Cached: a house's few distinct games recur across sessions and replicates."""
+    if bloc == 0:
+        return 0.0
+    others = tuple(sorted(int(s) for s in outside if s > 0))
+    return sum(f * _bloc_banzhaf(q, chamber.ruling, bloc, others)
+               for f, q in zip(chamber.frequency, chamber.quotas, strict=True) if chamber.ruling < q)
+
+
+def values(members: np.ndarray, players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
+    """Each player's value of belonging to the coalition `members` plus itself:
+
+    V_j = intent_j * power(D) - distance_weight * |pos_j - centre(D)| - rivalry_cost * [rival in D]
+          - risk_weight * risk_j - cost_j,    D = members + j.
+    """
+    inside = members.astype(float)
+    joining = players.seats * (1.0 - inside)
+    seats = joining + inside @ players.seats
+    centre = (inside @ players.weighted + joining[:, None] * players.position) / seats[:, None]
+    offset = players.position - centre
+    distance = np.sqrt((offset * offset).sum(axis=1))
+    rival_inside = (players.rivals @ inside) > 0
+    bloc_power = np.array([power(chamber, int(seats[j]), players.seats[~(members | (np.arange(len(members)) == j))])
+                           for j in range(len(members))])
+    return (players.intent * bloc_power - cfg.distance_weight * distance
+            - cfg.rivalry_cost * rival_inside - (cfg.risk_weight * players.risk + players.cost))
+
+
+def hopeful(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
+    """Players who could gain from some coalition. Power is at most the chamber's reach, and distance
+    and rivals only subtract, so a player with intent * reach < risk_weight * risk + cost would leave
+    any coalition and never join one."""
+    return players.intent * chamber.reach - (cfg.risk_weight * players.risk + players.cost) > 0
+
+
+def form(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
+    """The largest stable coalition as a boolean mask over players (all False when there is none)."""
+    candidates = np.flatnonzero(hopeful(players, chamber, cfg))
+    members = np.zeros(len(players.seats), dtype=bool)
+    if len(candidates) < 2:
+        return members
+    if len(candidates) <= EXACT_PLAYERS:
+        chosen = _largest_stable(players, chamber, cfg, candidates)
+    else:
+        chosen = _leave_and_join(players, chamber, cfg, candidates)
+    members[chosen] = True
+    return members
+
+
+def _largest_stable(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
+    """The stable subset of the candidates with the most seats (then the most members, then the first
+    in a fixed order), checking subsets in that order, a block at a time, until one is stable.
+    Players outside the candidates never join (they cannot gain)."""
+    h = len(candidates)
+    bit = 1 << np.arange(h)
+    subsets = np.arange(1 << h)
+    inside = (subsets[:, None] & bit) > 0  # (subsets, h)
+    seats = players.seats[candidates]
+    subset_seats = inside @ seats
+    size = inside.sum(axis=1)
+    order = np.lexsort((subsets, -size, -subset_seats))
+    order = order[size[order] >= 2]
+    # A subset's power depends on its seats and the multiset of seats left outside it: few distinct.
+    kinds, code = np.unique(players.seats, return_inverse=True)
+    outside = np.bincount(code, minlength=len(kinds)) - inside @ np.eye(len(kinds), dtype=np.int64)[code[candidates]]
+    # One mixed-radix integer per (seats, outside multiset), so that np.unique runs on a flat array.
+    radix = np.cumprod([int(subset_seats.max()) + 1, *(np.bincount(code) + 1)])[:-1]
+    _, first, where = np.unique(subset_seats + outside @ radix, return_index=True, return_inverse=True)
+    table = np.array([power(chamber, int(subset_seats[i]), np.repeat(kinds, outside[i])) for i in first])
+    table = table[where.ravel()]
+
+    weighted = inside @ players.weighted[candidates]
+    position = players.position[candidates][None]
+    rival_bits = players.rivals[np.ix_(candidates, candidates)] @ bit
+    fixed = cfg.risk_weight * players.risk[candidates] + players.cost[candidates]
+    intent = players.intent[candidates]
+    for start in range(0, len(order), 1024):
+        block = order[start:start + 1024]
+        # Each candidate's value of the coalition it would sit in: the subset with it added.
+        joined = block[:, None] | bit[None, :]
+        centre = weighted[joined] / subset_seats[joined][..., None]
+        distance = np.sqrt(((position - centre) ** 2).sum(axis=2))
+        value = (intent * table[joined] - cfg.distance_weight * distance
+                 - cfg.rivalry_cost * ((joined & rival_bits) > 0) - fixed)
+        stable = np.where(inside[block], value >= 0, value <= 0).all(axis=1)
+        if stable.any():
+            return candidates[inside[block[stable.argmax()]]]
+    return np.array([], dtype=np.int64)
+
+
+def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
+    """From the grand coalition of candidates, the member with the most negative value leaves, one at
+    a time, and the outsider with the most positive value joins, until nobody moves."""
+    members = np.zeros(len(players.seats), dtype=bool)
+    members[candidates] = True
+    for _ in range(50 * len(candidates)):  # a guard: each move changes the coalition, cycles are rare
+        v = values(members, players, chamber, cfg)
+        inside = np.where(members, v, np.inf)
+        leaver = inside.argmin()
+        if inside[leaver] < 0:
+            members[leaver] = False
+            continue
+        outside = np.where(members | ~np.isin(np.arange(len(v)), candidates), -np.inf, v)
+        joiner = outside.argmax()
+        if outside[joiner] > 0:
+            members[joiner] = True
+            continue
+        break
+    return np.flatnonzero(members) if members.sum() >= 2 else np.array([], dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Coalition:
+    """A coalition formed for a session: its member parties and self-nominated deputies, its seats and
+    voting power, and the gain rows of its seat-weighted centre and its intent (ODD 7.4)."""
+
+    parties: np.ndarray  # bool per party row
+    deputies: np.ndarray  # bool per seat: self-nominated members
+    seats: int
+    power: float
+    gain: np.ndarray  # gain_rows of the centre, equal salience
+    intent: float
+
+
+def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
+         cfg: CoalitionConfig) -> Coalition | None:
+    """The game among the non-ruling parties with seated deputies (each a bloc, its risk the mean fear
+    of its deputies) and the self-nominated deputies (each alone); None when nobody joins."""
+    seated = seats.seated
+    rows = len(parties.names)
+    per_party = np.bincount(seats.party_of[seated], minlength=rows)
+    fear_per_party = np.bincount(seats.party_of[seated], weights=seats.fear[seated], minlength=rows)
+    members_of = [i for i in range(parties.independent) if i != parties.ruling and per_party[i] > 0]
+    deputies = np.flatnonzero(seated & seats.independent)
+    if len(members_of) + len(deputies) < 2:
+        return None
+    rivals = np.zeros((len(members_of) + len(deputies),) * 2, dtype=bool)
+    rivals[: len(members_of), : len(members_of)] = parties.rivals[np.ix_(members_of, members_of)]
+    players = Players(
+        seats=np.concatenate([per_party[members_of], np.ones(len(deputies), dtype=np.int64)]),
+        intent=parties.intent[[*members_of, *[parties.independent] * len(deputies)]],
+        risk=np.concatenate([fear_per_party[members_of] / per_party[members_of], seats.fear[deputies]]),
+        cost=np.concatenate([np.full(len(members_of), cfg.party_cost), np.full(len(deputies), cfg.independent_cost)]),
+        position=np.vstack([parties.platform[members_of], seats.ideal[deputies]]),
+        rivals=rivals,
+    )
+    chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
+                      tuple(float(f) for f in frequency))
+    members = form(players, chamber, cfg)
+    if not members.any():
+        return None
+    member_seats = players.seats[members]
+    party_mask = np.zeros(rows, dtype=bool)
+    party_mask[np.array(members_of, dtype=np.int64)[members[: len(members_of)]]] = True
+    deputy_mask = np.zeros(len(seated), dtype=bool)
+    deputy_mask[deputies[members[len(members_of):]]] = True
+    centre = member_seats @ players.position[members] / member_seats.sum()
+    return Coalition(
+        parties=party_mask, deputies=deputy_mask, seats=int(member_seats.sum()),
+        power=power(chamber, int(member_seats.sum()), players.seats[~members]),
+        gain=gain_rows(EQUAL_SALIENCE, centre),
+        intent=float(member_seats @ players.intent[members] / member_seats.sum()),
+    )

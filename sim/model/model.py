@@ -1,0 +1,283 @@
+"""The Mesa model of the Majilis: one step is one roll call; a session is `session_length` roll calls."""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from sim.config import DIMENSIONS, Config, validate
+from sim.model.agenda import GOVERNMENT, draw_session
+from sim.model.agents import Deputy, Executive
+from sim.model.coalition import Coalition
+from sim.model.composition import Composition, compose
+from sim.model.electoral import ElectionResult, simulate_election
+from sim.model import coalition
+from sim.model.parties import EQUAL_SALIENCE, PartyTable, gain_rows
+from sim.model.record import RollCallRecord
+from sim.model.rollcall import CLINE, Bill, Chamber, Sitting
+from sim.model.rules import blocking_minority, threshold_array
+from sim.model.seats import Seats
+
+
+class MajilisModel(mesa.Model):
+    """The 98-seat Majilis (or any configured house) voting on a term of bills."""
+
+    def __init__(
+        self,
+        cfg: Config,
+        rng: np.random.Generator | int | None = None,
+        composition: Composition | None = None,
+    ) -> None:
+        validate(cfg)
+        super().__init__(rng=rng)
+        self.cfg, self.behavior = cfg, cfg.behavior
+        # The house of the first term: given, drawn by an election, or the configured seats.
+        self.elections: list[ElectionResult] = []
+        if composition is None and cfg.parliament.election is not None:
+            self.elections.append(simulate_election(cfg, self.rng))
+            composition = self.elections[0].composition
+        comp = composition if composition is not None else compose(cfg)
+        self.parties = PartyTable(cfg)
+        e = cfg.executive
+        self.executive = Executive(np.array(e.ideal, dtype=float), e.agenda_share, e.accept_loss,
+                                   e.sanction_rate, e.threat_decay)
+        self.members = comp.size
+        self.thresholds = np.array(threshold_array(cfg.rules, self.members))
+        self.majority = int(self.thresholds[0])
+        self.blocking = blocking_minority(cfg.rules, self.members)
+        # How often each bill kind comes up: the Government's share of the agenda and the deputies'.
+        a = cfg.agenda
+        share = e.agenda_share
+        self.kind_frequency = share * np.array(a.government_kinds) + (1 - share) * np.array(a.deputy_kinds)
+        self.session_length = a.session_length
+        self.term_length = self.session_length * a.sessions_per_term
+        self.roll_calls = self.term_length * a.terms
+        self.executive_terms = _policy_terms(self.executive.ideal)
+        self.chamber = Chamber(exec_gain=gain_rows(EQUAL_SALIENCE, self.executive.ideal),
+                               executive_terms=self.executive_terms, independent=self.parties.independent)
+        self.seats = Seats(comp, self.parties, cfg)
+        self.occupant: list[Deputy | None] = [None] * self.members
+        # Every deputy who ever sat, by Mesa id, as seated: party row, district seat or not, true position.
+        self.seated_as: dict[int, tuple[int, bool, np.ndarray]] = {}
+        self._seat_new_deputies(np.arange(self.members))
+
+        self.status_quo_terms = self.executive_terms.copy()
+        self.coalition: Coalition | None = None
+        self.session = 0
+        # Roll calls held so far. Mesa's own `steps` counts step() calls, which lockstep runs bypass.
+        self.held = 0
+        # The session's roll calls, and the last bill voted on (step() by step() only).
+        self.sitting: Sitting | None = None
+        self.last_bill: Bill | None = None
+        # Per term: expulsions and defections as they happen, fear and vacancies at its end.
+        self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
+        # Every expulsion: when, whom, and the record it was judged on (sim.outcomes.expulsions_table).
+        self.expelled: list[dict] = []
+        self.record = RollCallRecord(self.roll_calls, len(self.parties.names), self.members)
+
+    def release(self) -> None:
+        """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
+        dict keyed by model (`Agent._ids`), which keeps every model (and its arrays) alive for the
+        life of the process: 10,000 replicates would then need ~5 GB. Later Mesas count ids on the
+        model and have no such dict, so there is nothing to do."""
+        ids = getattr(mesa.Agent, "_ids", None)
+        if isinstance(ids, dict):
+            ids.pop(self, None)
+
+    @property
+    def expulsions(self) -> int:
+        """Expulsions under the imperative mandate so far, over all terms."""
+        return sum(stats["expulsions"] for stats in self.term_stats)
+
+    @property
+    def coalition_seats(self) -> int:
+        """Seats of the coalition formed for the session under way (0 without one)."""
+        return self.coalition.seats if self.coalition else 0
+
+    @property
+    def status_quo(self) -> np.ndarray:
+        """Current policy on (russia, energy, agriculture)."""
+        return self.status_quo_terms[len(DIMENSIONS):] / -2.0
+
+    # -- the procedure -------------------------------------------------------------------------
+
+    def step(self) -> None:
+        """One roll call: the next bill of the session, party lines, votes, tally (sim.model.rollcall). After
+        the last roll call of the last term there is nothing to hold (a viewer may step past it)."""
+        if self.held >= self.roll_calls:
+            self.running = False
+            return
+        i = self.held % self.session_length
+        if i == 0:
+            self.sitting = self.open_session()
+        status_quo = self.sitting.status_quo_terms[0].copy()
+        self.sitting.roll_call(i)
+        self.last_bill = self.sitting.bill(0, i, status_quo)
+        self.held += 1
+        if i == self.session_length - 1:
+            self.close_session(self.sitting, 0)
+
+    def open_session(self) -> Sitting:
+        """Drift the status quo, play the coalition game, draw the session's agenda; return the
+        session's roll calls, ready to run alone or stacked with other houses'."""
+        drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=len(DIMENSIONS))
+        self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
+        self._form_coalition()
+        seats, parties, b = self.seats, self.parties, self.behavior
+        a = draw_session(self.rng, self.cfg.agenda, self.executive.agenda_share,
+                         np.flatnonzero(seats.seated), self.members, b.noise_sd)
+        # Bills centre on the proposer's ideal pulled towards the executive's by the proposer's
+        # regime alignment: deputies draft what the Government's conclusion will accept (ODD 7.2).
+        government = a.proposer_seat == GOVERNMENT
+        seat = np.where(government, 0, a.proposer_seat)
+        own = seats.ideal[seat]
+        pull = np.where(government, 1.0, parties.alignment[seats.party_of[seat]])[:, None]
+        candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
+        start = self.session * self.session_length
+        c = self.coalition
+        self.record.open_session(
+            slice(start, start + self.session_length), self.session,
+            proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
+            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0,
+            occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
+        )
+        return Sitting(
+            self.chamber,
+            candidate_terms=_policy_terms(candidates)[None],
+            moves=np.hstack([a.moves, a.moves])[None],
+            government=government[None],
+            thresholds=self.thresholds[a.kind][None],
+            noise=a.noise[None],
+            deputy_matrix=seats.rule[None],
+            party_matrix=parties.line_matrix[None],
+            coalition_gain=b.policy_weight * (c.gain if c else np.zeros(2 * len(DIMENSIONS)))[None],
+            coalition_intent=np.array([c.intent if c else 0.0]),
+            vacant=~seats.seated[None],
+            party_of=seats.party_of[None],
+            status_quo_terms=self.status_quo_terms[None],
+            band=np.array([b.abstain_band]),
+            accept_loss=np.array([self.executive.accept_loss]),
+        )
+
+    def close_session(self, sitting: Sitting, house: int) -> None:
+        """Take this house's results (row `house` of the sitting): record them, sanction dissent,
+        expel dissenters, and let threats fade."""
+        e = self.executive
+        self.status_quo_terms = sitting.status_quo_terms[house]
+        self.record.close_session(sitting, house)
+        self.seats.add_session(sitting, house, e.sanction_rate)
+        self.term_stats[-1]["defections"] += int(sitting.defections[house].sum())
+        self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
+        self._expel(sitting.sat[house])
+        # Threats fade at threat_decay per 100 roll calls, so a session's length does not matter.
+        fade = (1.0 - e.threat_decay) ** (self.session_length / 100)
+        self.parties.threat *= fade
+        self.seats.mandate_threat *= fade
+        self.seats.update_fear()
+        self.session += 1
+        if self.session % self.cfg.agenda.sessions_per_term == 0:
+            self._close_term()
+        # Mesa's run_model() steps while running: stop after the last roll call of the last term.
+        self.running = self.held < self.roll_calls
+
+    # -- between roll calls --------------------------------------------------------------------
+
+    def _close_term(self) -> None:
+        """Record the term's end; if another term follows, elect and seat its house. Parties under a
+        high registration threat risk being refused registration at that election."""
+        seats = self.seats
+        self.term_stats[-1].update(
+            mean_fear=float(seats.fear[seats.seated].mean()) if seats.seated.any() else float("nan"),
+            vacancies=int((~seats.seated).sum()))
+        if self.held >= self.roll_calls:
+            return
+        self.elections.append(simulate_election(self.cfg, self.rng, self.parties.threat_by_name()))
+        for deputy in self.occupant:
+            if deputy is not None:
+                deputy.remove()
+        comp = self.elections[-1].composition
+        seats.party_of, seats.district = comp.party.copy(), comp.district.copy()
+        self.occupant = [None] * self.members
+        self.parties.reserve = self.parties.configured_reserve.copy()
+        self._seat_new_deputies(np.arange(self.members))
+        self.term_stats.append({"expulsions": 0, "defections": 0, "seats": comp.seats()})
+
+    def _seat_new_deputies(self, seats: np.ndarray) -> None:
+        """Draw traits for new deputies in `seats` (around their party's platform) and seat them."""
+        s = self.seats
+        s.draw(seats, self.rng)
+        for seat in seats:
+            deputy = self.occupant[seat] = Deputy(self, int(seat))
+            self.seated_as[deputy.unique_id] = (int(s.party_of[seat]), bool(s.district[seat]), s.ideal[seat].copy())
+        s.refresh()
+
+    def _expel(self, sat: np.ndarray) -> None:
+        """Imperative mandate: a party expels the dissent that endangers it (ODD 7.9). Over the `sat`
+        roll calls a deputy sat this session, its hazard is expel_rate times the whip strength times the
+        party's registration threat (capped at 1: how endangered the party is) times how far its net
+        rate of votes against the line and the executive exceeds dissent_tolerance. A list seat goes to
+        the next on the list (or falls vacant when the list is exhausted); a district deputy keeps the
+        seat as a self-nominated deputy."""
+        b, s, p = self.behavior, self.seats, self.parties
+        excess = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0)
+        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * excess * sat
+        draw = self.rng.random(self.members)
+        expelled = s.seated & p.imperative[s.party_of] & (draw < -np.expm1(-hazard))
+        if not expelled.any():
+            return
+        refill = []
+        for seat in np.flatnonzero(expelled):
+            party = s.party_of[seat]
+            self.term_stats[-1]["expulsions"] += 1
+            self.expelled.append({
+                "term": len(self.term_stats), "session": self.session, "seat": int(seat),
+                "deputy": self.occupant[seat].unique_id, "party": p.names[party],
+                "seat_kind": "district" if s.district[seat] else "list",
+                **{dim: float(x) for dim, x in zip(DIMENSIONS, s.ideal[seat], strict=True)},
+                "roll_calls_sat": int(s.sat[seat]),
+                "with_executive": int(s.defections[seat] - s.defections_against[seat]),
+                "against_executive": int(s.defections_against[seat]),
+            })
+            s.clear_record(seat)
+            if s.district[seat]:
+                # Sits on with no party, under its own mandate threat, with its own base fear.
+                s.party_of[seat] = p.independent
+                s.mandate_threat[seat] = 0.0
+                continue
+            self.occupant[seat].remove()
+            self.occupant[seat] = None
+            if p.reserve[party] > 0:
+                p.reserve[party] -= 1
+                refill.append(seat)
+            else:
+                s.seated[seat] = False
+        # Also rebuilds the vote rule of district deputies who now sit without a party.
+        self._seat_new_deputies(np.array(refill, dtype=np.int64))
+
+    def _form_coalition(self) -> None:
+        """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition)."""
+        c = self.cfg.coalition
+        self.coalition = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency, c) \
+            if c.enabled else None
+        members = self.coalition.parties if self.coalition else False
+        self.parties.line_matrix[:, CLINE] = c.weight * members
+        self.seats.in_coalition = self.coalition.deputies if self.coalition else np.zeros(self.members, dtype=bool)
+        self.seats.rule[:, CLINE] = c.weight * self.seats.in_coalition
+
+
+def run_lockstep(models: list[MajilisModel]) -> None:
+    """Run houses to the end, session by session, their roll calls stacked into one Sitting; each house
+    ends exactly as `run_model()` would have left it. Their configurations may differ in everything but
+    the shapes (house size, party list, session length and count) and the executive's ideal point."""
+    while models and models[0].running:
+        sitting = Sitting.stack([model.open_session() for model in models])
+        sitting.run()
+        for house, model in enumerate(models):
+            model.held += model.session_length
+            model.close_session(sitting, house)
+
+
+def _policy_terms(point: np.ndarray) -> np.ndarray:
+    """[p^2, -2p] along the last axis, so that x[:6] = terms(status quo) - terms(proposal) = [a, b]
+    of ODD 7.3."""
+    return np.concatenate([point * point, -2.0 * point], axis=-1)

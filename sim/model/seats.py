@@ -1,0 +1,104 @@
+"""The house seat by seat: who sits where, their traits, their record, and the rows of the vote rule
+derived from them (ODD 7.5). One row per seat; the Deputy agents read their row."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.config import DIMENSIONS, Config
+from sim.model.composition import Composition
+from sim.model.parties import EQUAL_SALIENCE, PartyTable, gain_rows
+from sim.model.rollcall import CLINE, LINES, STANCE, Sitting
+
+
+class Seats:
+    """Per-seat state. Traits are drawn when a deputy takes a seat; its record (roll calls sat, votes
+    against the party line, and those of them also against the executive's stance) runs while it sits;
+    a self-nominated deputy's mandate threat is its own (a party deputy shares its party's)."""
+
+    def __init__(self, comp: Composition, parties: PartyTable, cfg: Config) -> None:
+        self.parties, self.cfg, self.behavior = parties, cfg, cfg.behavior
+        n, n_dim = comp.size, len(DIMENSIONS)
+        self.party_of = comp.party.copy()
+        self.district = comp.district.copy()
+        self.ideal = np.zeros((n, n_dim))
+        self.salience = np.zeros((n, n_dim))
+        self.loyalty = np.zeros(n)
+        self.fear_base = np.zeros(n)
+        self.fear = np.zeros(n)
+        self.sat = np.zeros(n, dtype=np.int64)
+        self.defections = np.zeros(n, dtype=np.int64)
+        self.defections_against = np.zeros(n, dtype=np.int64)
+        self.mandate_threat = np.zeros(n)
+        self.seated = np.ones(n, dtype=bool)
+        self.in_coalition = np.zeros(n, dtype=bool)  # self-nominated members of the coalition
+        # A seat's vote is sign-band of rule @ x plus noise (ODD 7.5); pull is a self-nominated
+        # deputy's own lean towards the executive.
+        self.rule = np.zeros((n, LINES + len(parties.names)))
+        self.pull = np.zeros(n)
+
+    @property
+    def independent(self) -> np.ndarray:
+        return self.party_of == self.parties.independent
+
+    def draw(self, seats: np.ndarray, rng: np.random.Generator) -> None:
+        """New deputies in `seats`: traits around their party's platform (or the centre, self-nominated),
+        a blank record, seated."""
+        b, p, k = self.behavior, self.parties, len(seats)
+        code = self.party_of[seats]
+        independent = code == p.independent
+        centre = np.where(independent[:, None], 0.0, p.platform[code])
+        spread = np.where(independent, self.cfg.independents.position_sd, b.position_sd)[:, None]
+        self.ideal[seats] = np.clip(centre + spread * rng.standard_normal((k, len(DIMENSIONS))), -1, 1)
+        emphasis = np.where(independent[:, None], EQUAL_SALIENCE, p.salience[code])
+        draws = rng.standard_gamma(b.salience_concentration * emphasis + 1e-9)
+        self.salience[seats] = draws / np.maximum(draws.sum(axis=1, keepdims=True), 1e-12)
+        self.loyalty[seats] = _beta(rng, b.loyalty_mean, b.loyalty_concentration, k)
+        base = np.where(independent, self.cfg.independents.fear_base, 1.0 - p.security[code])
+        self.fear_base[seats] = np.clip(base + b.fear_sd * rng.standard_normal(k), 0.0, 1.0)
+        self.clear_record(seats)
+        self.mandate_threat[seats] = 0.0
+        self.seated[seats] = True
+
+    def clear_record(self, seats: np.ndarray | int) -> None:
+        self.sat[seats] = self.defections[seats] = self.defections_against[seats] = 0
+
+    def refresh(self) -> None:
+        """Recompute the vote rule's rows from traits, party membership and coalition membership."""
+        b, p = self.behavior, self.parties
+        lam = self.loyalty * p.whip[self.party_of]
+        policy = ((1.0 - lam) * b.policy_weight)[:, None]
+        self.rule[:, :STANCE] = policy * gain_rows(self.salience, self.ideal)
+        self.rule[:, CLINE] = self.cfg.coalition.weight * self.in_coalition
+        self.rule[:, LINES:] = 0.0
+        self.rule[np.arange(len(self.party_of)), LINES + self.party_of] = lam
+        self.pull = np.where(self.independent, 2 * p.alignment[p.independent] - 1, 0.0)
+        self.update_fear()
+
+    def update_fear(self) -> None:
+        """Fear is the base fear plus the threat hanging over the deputy, scaled (ODD 7.7)."""
+        threat = np.where(self.independent, self.mandate_threat, self.parties.threat[self.party_of])
+        self.fear = np.clip(self.behavior.fear_scale * (self.fear_base + threat), 0.0, 1.0)
+        self.rule[:, STANCE] = self.pull + self.fear
+
+    def add_session(self, sitting: Sitting, house: int, sanction_rate: float) -> None:
+        """Add a session's votes (row `house` of the sitting) to each record; a self-nominated deputy's
+        mandate threat rises by sanction_rate per vote against the executive's stance."""
+        self.sat += sitting.sat[house]
+        self.defections += sitting.defections[house]
+        self.defections_against += sitting.defections_against_executive[house]
+        independent = self.independent
+        self.mandate_threat[independent] += sanction_rate * sitting.against_executive[house][independent]
+
+    def net_dissent_rate(self) -> np.ndarray:
+        """Votes against the line and the executive, net of those against the line with the executive,
+        per roll call sat: a deputy who sides with the Government as often as against it is no danger to
+        its party's registration (ODD 7.9)."""
+        return (2 * self.defections_against - self.defections) / np.maximum(self.sat, 1)
+
+
+def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
+    """Beta draws with the given mean and concentration (a + b); degenerate at mean 0 or 1."""
+    if mean <= 0.0 or mean >= 1.0:
+        return np.full(size, float(mean))
+    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=size)

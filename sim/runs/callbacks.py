@@ -1,0 +1,63 @@
+"""Hydra callbacks: output checks before any work, workers that end with the run, and the gathering
+of a multirun."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from hydra.core.utils import JobReturn
+from hydra.experimental.callback import Callback
+from hydra.types import RunMode
+from omegaconf import DictConfig
+
+from sim.runs.lifeline import exit_with
+from sim.runs.sweep import finish_sweep
+
+log = logging.getLogger(__name__)
+# Set by the process that starts a run; a job that finds another pid runs in a launcher's worker.
+MAIN_PID = "MAJILIS_MAIN_PID"
+
+
+def check_writable(directory: Path) -> None:
+    """Stop with a clear error, before any work, when results could not be written to `directory`."""
+    existing = Path(directory).absolute()
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        reason = "is not a directory" if not existing.is_dir() else "is not writable"
+        print(f"error: cannot write results to {directory}: {existing} {reason}. "
+              "Choose another directory with hydra.run.dir=... (or hydra.sweep.dir=... for -m).", file=sys.stderr)
+        raise SystemExit(2)
+
+
+class RunHooks(Callback):
+    """Before a run: check where it writes. In a job: end with the run. After a multirun: gather
+    every job of the sweep into sweep.parquet and draw the sweep's figures."""
+
+    def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
+        os.environ[MAIN_PID] = str(os.getpid())
+        check_writable(Path(config.hydra.run.dir))
+
+    def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
+        os.environ[MAIN_PID] = str(os.getpid())
+        check_writable(Path(config.hydra.sweep.dir))
+
+    def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
+        # A launcher's worker (joblib's loky, submitit's local processes) would outlive a killed run.
+        if MAIN_PID in os.environ:
+            exit_with(int(os.environ[MAIN_PID]))
+
+    def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
+        if config.hydra.mode == RunMode.MULTIRUN:
+            log.info("job %s finished (%s): %s", config.hydra.job.num, job_return.status.name,
+                     " ".join(job_return.overrides))
+
+    def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        missing = finish_sweep(Path(config.hydra.sweep.dir))
+        if missing:
+            raise SystemExit(f"{len(missing)} job(s) of the sweep did not complete; see the log above. "
+                             "Run the same command again to finish only those.")

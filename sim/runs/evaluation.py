@@ -1,0 +1,198 @@
+"""Many parameter points at once: runs batched in lockstep, resumable by chunk, spread over processes
+or cluster jobs.
+
+A Plan is a base Config, the declared parameters, a matrix of parameter points and a number of
+replicates a point. Its runs are cut into chunks of whole points; a chunk's runs sit together in one
+lockstep sitting (houses of different points share a Sitting: sim.model.rollcall), and its results are one
+file in the store, written atomically. Evaluating a plan computes only the chunks its store lacks, so
+a killed analysis resumes where it stopped and gives the same numbers: each run's seed is fixed by
+its point and replicate alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import pickle
+from collections.abc import Iterator
+from concurrent.futures import as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from sim.analysis.uncertainty import Parameter, at_point, check_priors
+from sim.config import Config
+from sim.files import atomic_path
+from sim.model.model import MajilisModel, run_lockstep
+from sim.model.parties import PartyTable
+from sim.outcomes.features import Results, session_features
+from sim.runs.fingerprint import fingerprint
+from sim.runs.replicates import available_cores, replicate_seed, worker_pool
+
+log = logging.getLogger(__name__)
+# Runs per chunk: enough houses in a sitting to share numpy's per-call overhead, few enough that a
+# chunk takes seconds (a killed analysis loses little) and both cores stay busy to the end.
+CHUNK_RUNS = 200
+PLAN = "plan.pkl"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to run: `points` (P, parameters) in the parameters' units, `replicates` runs each.
+    With `common_seeds`, replicate r of every point draws the same shocks (common random numbers, for
+    comparing points); otherwise every run has its own seed (for simulating data, as ABC does)."""
+
+    base: Config
+    parameters: tuple[Parameter, ...]
+    points: np.ndarray
+    replicates: int
+    seed: int
+    common_seeds: bool = True
+    chunk_runs: int = CHUNK_RUNS
+
+    def __post_init__(self) -> None:
+        if self.points.ndim != 2 or self.points.shape[1] != len(self.parameters):
+            raise ValueError(f"points has shape {self.points.shape}; expected (points, {len(self.parameters)})")
+        if len(self.points) < 1:
+            raise ValueError("points: a plan needs at least one parameter point")
+        if self.replicates < 1:
+            raise ValueError(f"replicates = {self.replicates}: must be at least 1")
+        if self.chunk_runs < 1:
+            raise ValueError(f"chunk_runs = {self.chunk_runs}: must be at least 1")
+        check_priors(self.base, list(self.parameters))
+
+    @property
+    def points_per_chunk(self) -> int:
+        return max(1, self.chunk_runs // self.replicates)
+
+    @property
+    def chunks(self) -> int:
+        return -(-len(self.points) // self.points_per_chunk)
+
+    def chunk_points(self, chunk: int) -> range:
+        size = self.points_per_chunk
+        return range(chunk * size, min((chunk + 1) * size, len(self.points)))
+
+    def fingerprint(self) -> str:
+        # The priors' reasons are prose: editing one changes no run.
+        extra = json.dumps({"parameters": [(p.key, p.low, p.high) for p in self.parameters],
+                            "replicates": self.replicates,
+                            "seed": self.seed, "common_seeds": self.common_seeds,
+                            "chunk_runs": self.chunk_runs}).encode()
+        points = hashlib.sha256(np.ascontiguousarray(self.points, dtype=np.float64).tobytes()).digest()
+        return fingerprint(self.base, extra + points, entry="sim.runs.evaluation")
+
+    def seed_of(self, point: int, replicate: int) -> np.random.SeedSequence:
+        if self.common_seeds:
+            return replicate_seed(self.seed, replicate)
+        return np.random.SeedSequence(self.seed, spawn_key=(point, replicate))
+
+
+def run_points(plan: Plan, points: range) -> tuple[np.ndarray, np.ndarray]:
+    """The runs of these points, all in one lockstep sitting: (features, party features) stacked as
+    (points, replicates, ...)."""
+    models = []
+    for p in points:
+        cfg = at_point(plan.base, list(plan.parameters), plan.points[p])
+        models += [MajilisModel(cfg, rng=np.random.default_rng(plan.seed_of(p, r))) for r in range(plan.replicates)]
+    try:
+        run_lockstep(models)
+        features, party = zip(*(session_features(model) for model in models), strict=True)
+    finally:
+        for model in models:
+            model.release()
+    shape = (len(points), plan.replicates)
+    return np.stack(features).reshape(*shape, *features[0].shape), np.stack(party).reshape(*shape, *party[0].shape)
+
+
+def _chunk_path(store: Path, chunk: int) -> Path:
+    return store / f"chunk_{chunk:05d}.npz"
+
+
+def _run_chunk(plan: Plan, chunk: int) -> tuple[int, np.ndarray, np.ndarray]:
+    return (chunk, *run_points(plan, plan.chunk_points(chunk)))
+
+
+def open_store(plan: Plan, store: Path, owner: bool = True) -> None:
+    """Make `store` hold this plan: a store of another plan (config, points, code or libraries) is
+    emptied, since its chunks would mix two analyses. The `owner` (the one process computing every
+    chunk) also removes the temporary files of runs killed while writing; a cluster shard does not,
+    since another shard may be writing one at this moment."""
+    store.mkdir(parents=True, exist_ok=True)
+    if owner:
+        for stale in store.glob(".*.tmp"):
+            stale.unlink()
+    marker = store / "fingerprint"
+    expected = plan.fingerprint()
+    if marker.exists() and marker.read_text() == expected and (store / PLAN).exists():
+        return
+    old = sorted(store.glob("chunk_*.npz"))
+    if old:
+        log.warning("%s: %d chunks of another plan (config, points, code or libraries changed) are removed",
+                    store, len(old))
+    for path in old:
+        path.unlink()
+    with atomic_path(store / PLAN) as tmp:
+        tmp.write_bytes(pickle.dumps(plan))
+    with atomic_path(marker) as tmp:
+        tmp.write_text(expected)
+
+
+def missing_chunks(plan: Plan, store: Path, shard: int = 0, shards: int = 1) -> list[int]:
+    return [c for c in range(plan.chunks) if c % shards == shard and not _chunk_path(store, c).exists()]
+
+
+def compute(plan: Plan, store: Path, workers: int = 0, shard: int = 0, shards: int = 1,
+            desc: str = "points") -> None:
+    """Compute the chunks of `plan` (those of this shard: chunk % shards == shard) that `store` lacks,
+    each written as soon as it is done."""
+    open_store(plan, store, owner=shards == 1)
+    todo = missing_chunks(plan, store, shard, shards)
+    workers = min(workers or available_cores(), len(todo))
+    runs = sum(len(plan.chunk_points(c)) for c in todo) * plan.replicates
+    with tqdm(total=runs, desc=desc, unit="run", disable=None, smoothing=0.05) as bar:
+        for chunk, features, party in _results(plan, todo, workers):
+            with atomic_path(_chunk_path(store, chunk)) as tmp, tmp.open("wb") as f:
+                np.savez(f, features=features, party=party)
+            bar.update(features.shape[0] * features.shape[1])
+
+
+def _results(plan: Plan, todo: list[int], workers: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+    if workers <= 1:
+        yield from (_run_chunk(plan, c) for c in todo)
+        return
+    with worker_pool(workers) as pool:
+        futures = [pool.submit(_run_chunk, plan, c) for c in todo]
+        yield from (f.result() for f in as_completed(futures))
+
+
+def gather(plan: Plan, store: Path) -> Results:
+    """Every chunk of the plan from `store`, in point order; an error names the missing chunks."""
+    missing = missing_chunks(plan, store)
+    if missing:
+        raise FileNotFoundError(f"{store}: {len(missing)} of {plan.chunks} chunks missing (first: {missing[:5]}); "
+                                "compute them before gathering")
+    features, party = [], []
+    for chunk in range(plan.chunks):
+        with np.load(_chunk_path(store, chunk)) as data:
+            features.append(data["features"])
+            party.append(data["party"])
+    names = PartyTable(plan.base).names
+    return Results(np.concatenate(features), np.concatenate(party), list(names))
+
+
+def evaluate(plan: Plan, store: Path, workers: int = 0, desc: str = "points") -> Results:
+    """compute() then gather(): the results of every run of the plan."""
+    compute(plan, store, workers, desc=desc)
+    return gather(plan, store)
+
+
+def load_plan(store: Path) -> Plan:
+    """The plan an analysis left in `store` (for cluster jobs that compute its chunks)."""
+    path = store / PLAN
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no plan here; run the analysis with --plan-only first")
+    return pickle.loads(path.read_bytes())

@@ -1,0 +1,77 @@
+"""One Hydra job: run a configuration's replicates into a directory, or skip it if already done."""
+
+from __future__ import annotations
+
+import json
+import logging
+from contextlib import ExitStack
+from pathlib import Path
+
+import pandas as pd
+
+from sim.config import Config
+from sim.figures.results import experiment_figures
+from sim.files import atomic_path, parquet_stream, write_table
+from sim.outcomes.summary import summarize, summary_text
+from sim.runs.fingerprint import fingerprint
+from sim.runs.replicates import run_experiment
+
+log = logging.getLogger(__name__)
+DONE = "done.json"
+# The tables run.record_roll_calls writes, one Parquet file each (sim.outcomes.recorded_tables).
+RECORDED = ("roll_calls", "voteview", "legislators", "expulsions")
+def is_complete(out: Path, expected: str) -> bool:
+    """Whether `out` holds finished results with this fingerprint (config, code and libraries).
+    A damaged or empty marker means not complete: the job is computed again."""
+    marker = out / DONE
+    if not (marker.exists() and (out / "runs.parquet").exists()):
+        return False
+    try:
+        return json.loads(marker.read_text()).get("fingerprint") == expected
+    except (ValueError, AttributeError):
+        return False
+
+
+def run_job(cfg: Config, out: Path) -> pd.DataFrame:
+    """Run (or reuse) the replicates of `cfg` in `out`: runs.parquet, summary.csv, the figures, and
+    last of all the done marker, so an interrupted job is never taken for a complete one."""
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in out.glob(".*.tmp"):  # left by a run that was killed while writing
+        stale.unlink()
+    expected = fingerprint(cfg)
+    runs = _complete_runs(out, expected)
+    if runs is not None:
+        log.info("%s: complete results for this config found, skipping", out)
+    else:
+        (out / DONE).unlink(missing_ok=True)
+        runs = _compute(cfg, out)
+        with atomic_path(out / DONE) as tmp:
+            tmp.write_text(json.dumps({"fingerprint": expected, "replicates": cfg.run.replicates}))
+    print(summary_text(runs))
+    print(f"results in {out}/: {', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))}")
+    return runs
+
+
+def _complete_runs(out: Path, expected: str) -> pd.DataFrame | None:
+    """The finished runs in `out` for this fingerprint, or None when there are none or they cannot be
+    read (a damaged file is computed again, not trusted)."""
+    if not is_complete(out, expected):
+        return None
+    try:
+        return pd.read_parquet(out / "runs.parquet")
+    except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+        log.warning("%s: runs.parquet cannot be read (%s); computing again", out, err)
+        return None
+
+
+def _compute(cfg: Config, out: Path) -> pd.DataFrame:
+    with ExitStack() as stack:
+        streams = {name: stack.enter_context(parquet_stream(out / f"{name}.parquet")) for name in RECORDED
+                   } if cfg.run.record_roll_calls else {}
+        runs = run_experiment(cfg, on_table=lambda name, table: streams[name](table))
+    write_table(runs, out / "runs.parquet")
+    outcomes = list(runs.columns[runs.columns.get_loc("replicate") + 1:])
+    write_table(summarize(runs, outcomes), out / "summary.csv")
+    if cfg.run.figures:
+        experiment_figures(runs, out)
+    return runs

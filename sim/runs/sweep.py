@@ -1,0 +1,78 @@
+"""Gathering a sweep: every finished job's runs into one table, with the failed jobs named."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pandas as pd
+from omegaconf import OmegaConf
+
+from sim.figures.results import sweep_figures
+from sim.files import write_table
+from sim.runs.job import DONE
+
+log = logging.getLogger(__name__)
+ERROR = "error.txt"
+# Written into the sweep directory by the sweeper: the overrides of every job of the last sweep there.
+MANIFEST = "jobs.json"
+
+
+def _overrides(job: Path) -> list[str]:
+    return [str(o) for o in OmegaConf.load(job / ".hydra" / "overrides.yaml")]
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
+    manifest lists, never leftovers of an earlier sweep there with other settings (none without a
+    manifest)."""
+    manifest = Path(sweep_dir) / MANIFEST
+    if not manifest.exists():
+        return []
+    listed = {tuple(job) for job in json.loads(manifest.read_text())}
+    found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
+    return [job for job in found if tuple(_overrides(job)) in listed]
+
+
+def swept_parameters(jobs: list[Path]) -> list[str]:
+    """The override keys whose values differ between jobs, in the order the first job lists them."""
+    values: dict[str, set[str]] = {}
+    for job in jobs:
+        for override in _overrides(job):
+            key, _, value = override.partition("=")
+            values.setdefault(key.lstrip("+~"), set()).add(value)
+    return [key for key, seen in values.items() if len(seen) > 1]
+
+
+def gather(jobs: list[Path]) -> tuple[pd.DataFrame, list[Path]]:
+    """One table of every complete job's runs (with its job directory), and the jobs not complete."""
+    tables, missing = [], []
+    for job in jobs:
+        if (job / DONE).exists():
+            runs = pd.read_parquet(job / "runs.parquet")
+            runs.insert(0, "job", job.name)
+            tables.append(runs)
+        else:
+            missing.append(job)
+    return (pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()), missing
+
+
+def finish_sweep(sweep_dir: Path) -> list[Path]:
+    """Write sweep.parquet and the sweep's figures; log every job that did not complete and why,
+    and return those jobs."""
+    sweep_dir = Path(sweep_dir)
+    jobs = job_dirs(sweep_dir)
+    sweep, missing = gather(jobs)
+    for job in missing:
+        error = job / ERROR
+        reason = error.read_text().strip().splitlines()[-1] if error.exists() else "no results (interrupted?)"
+        log.error("job %s did not complete: %s", job.name, reason)
+    if sweep.empty:
+        log.error("no job of %s completed; nothing gathered", sweep_dir)
+        return missing
+    write_table(sweep, sweep_dir / "sweep.parquet")
+    params = [p for p in swept_parameters(jobs) if p in sweep.columns and p != "name"]
+    sweep_figures(sweep, params, sweep_dir)
+    log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
+    return missing
