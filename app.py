@@ -248,9 +248,9 @@ def series_figure(model: MajilisModel) -> Figure:
     fig = Figure(figsize=(4.6, 4.2), layout="constrained")
     axes = fig.subplots(3, 1, sharex=True)
     panels = [
-        ("coalition seats", data["coalition_seats"], model.coalition_seats),
+        ("coalition seats", data["coalition_max_seats"].fillna(0), model.coalition_seats),
         ("Government bills passed", data["gov_pass_rate"], passed / bills if bills else np.nan),
-        ("expulsions (total)", data["expulsions"], model.expulsions),
+        ("expulsions (total)", data["expulsions"].fillna(0).cumsum(), model.expulsions),
     ]
     for ax, (title, values, current) in zip(axes, panels, strict=True):
         ax.plot(sessions, values, marker="o", color="#1b9e77", markersize=4)

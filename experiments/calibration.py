@@ -64,8 +64,9 @@ def main() -> None:
     args = parser.parse_args()
     check_counts(parser, args, "draws", "points", "replicates")
     try:  # every input is checked before the first run
-        params, record = load_parameters(args.uncertainty), load_record(args.record)
+        params = load_parameters(args.uncertainty)
         base = load_config(*args.overrides)
+        record = load_record(args.record, list(base.parties))
         houses = {label: (load_config(f"experiment={experiment}", *args.overrides), term)
                   for label, experiment, term in HOUSES}
         check_priors(base, params)
@@ -79,7 +80,7 @@ def main() -> None:
                        f"of the term to predict (agenda.sessions_per_term = {length})\n")
 
     prior = prior_points(params, args.draws, args.seed)
-    abc = Plan(base, tuple(params), prior, 1, args.seed, common_seeds=False)
+    abc = Plan(base, tuple(params), prior, 1, args.seed, common_seeds=False, keep=record.outcomes)
     results = evaluate(abc, args.out / "abc", args.workers, desc="ABC: prior runs")
     write_table(observation_table(record, results), args.out / "observations.csv")
     accepted = matches(record, results)[:, 0]
@@ -116,8 +117,8 @@ def observation_table(record: Record, results: Results) -> pd.DataFrame:
     """Per observation: its value, tolerance and source, and the share of prior runs consistent with it
     alone (the smaller, the more it constrains)."""
     alone = consistent(record, results)
-    return pd.DataFrame([{"observation": o.name, "observed": o.observed, "tolerance": o.tolerance,
-                          "prior_runs_consistent": float(alone[o.name].mean()), "source": o.source}
+    return pd.DataFrame([{"observation": o.key, "observed": o.observed, "tolerance": o.tolerance,
+                          "prior_runs_consistent": float(alone[o.key].mean()), "source": o.source}
                          for o in record.observations])
 
 

@@ -18,14 +18,15 @@ from study import FIGURES, RECORD, RESULTS, ROOT
 
 from sim.analysis.posterior import load_record
 from sim.files import atomic_path
-from sim.outcomes.registry import ANALYSED
+from sim.outcomes import registry
 
 SENSITIVITY, CALIBRATION = RESULTS / "sensitivity", RESULTS / "calibration"
 OUT = ROOT / "docs" / "FINDINGS.md"
 COPIES = {SENSITIVITY / "sobol.png": "sensitivity_sobol.png", SENSITIVITY / "morris.png": "sensitivity_morris.png",
           CALIBRATION / "posterior.png": "calibration_posterior.png",
           CALIBRATION / "predictive.png": "calibration_predictive.png"}
-LABELS = {o.column: o.label for o in ANALYSED}
+ANALYSED = registry.outcomes(analysed=True)
+LABELS = {o.name: o.axis for o in ANALYSED}
 # The 2023 house's whole term, started afresh at posterior points (the first of HOUSES).
 WHOLE = HOUSES[0][0]
 
@@ -164,14 +165,14 @@ def main() -> None:
         f"{interval(pred(rest, 'gov_defeats'), share=False)} bills in those sessions "
         f"({pred(rest, 'gov_defeats')['sessions']} of the term).",
         "",
-        "| house | " + " | ".join(LABELS[o.column] for o in ANALYSED) + " |",
+        "| house | " + " | ".join(LABELS[o.name] for o in ANALYSED) + " |",
         "|---|" + "---|" * len(ANALYSED),
     ]
     for house in houses:
         cells = []
         for o in ANALYSED:
-            r = pred(house, o.column)
-            cells.append(f"{pct(r['mean'])} ({pct(r['ci_low'])}-{pct(r['ci_high'])})" if o.reduce == "any"
+            r = pred(house, o.name)
+            cells.append(f"{pct(r['mean'])} ({pct(r['ci_low'])}-{pct(r['ci_high'])})" if o.kind == "binary"
                          else f"{r['mean']:.2f} ({r['point_low']:.2f}-{r['point_high']:.2f})")
         lines.append(f"| {house} | " + " | ".join(cells) + " |")
     lines += [
@@ -213,7 +214,7 @@ def main() -> None:
         f"Over the whole prior a blocking coalition forms in {pct(points['coalition_blocking'].mean())} of "
         "runs, so its indices rest on few points and their intervals are wide:",
         "",
-        *[f"- {o.label}: {top(indices, o.column)}" for o in ANALYSED],
+        *[f"- {o.axis}: {top(indices, o.name)}" for o in ANALYSED],
         "",
         "![Sobol indices](figures/sensitivity_sobol.png)",
         "",

@@ -28,7 +28,7 @@ from sim.analysis.uncertainty import bounds, load_parameters
 from sim.config import ConfigError
 from sim.figures.analyses import morris_figure, sobol_figure
 from sim.files import atomic_path, write_table
-from sim.outcomes.registry import ANALYSED
+from sim.outcomes import registry
 from sim.runs.compose import load_config
 from sim.runs.evaluation import CHUNK_RUNS, Plan, compute, gather, open_store
 
@@ -67,12 +67,12 @@ def main() -> None:
         compute(plan, args.out / name, args.workers, desc=f"{name}: runs")
     morris, sobol = gather(plans["morris"], args.out / "morris"), gather(plans["sobol"], args.out / "sobol")
     rows, table = [], pd.DataFrame(plans["sobol"].points, columns=[p.key for p in params])
-    for outcome in ANALYSED:
+    for outcome in registry.outcomes(analysed=True):
         y_morris = morris.outcome(outcome).mean(axis=1)
         y_sobol = sobol.outcome(outcome).mean(axis=1)
-        rows += [morris_indices(params, plans["morris"].points, y_morris, outcome.column, args.seed),
-                 sobol_indices(params, y_sobol, outcome.column, args.seed)]
-        table[outcome.column] = y_sobol
+        rows += [morris_indices(params, plans["morris"].points, y_morris, outcome.name, args.seed),
+                 sobol_indices(params, y_sobol, outcome.name, args.seed)]
+        table[outcome.name] = y_sobol
     indices = pd.concat(rows, ignore_index=True)
     write_table(indices, args.out / "indices.csv")
     write_table(table, args.out / "points.parquet")
@@ -95,7 +95,7 @@ def write_region(params: list, table: pd.DataFrame, out: Path) -> None:
                            "prior_high": prior[:, 1], "low": box[:, 0], "high": box[:, 1]})
     region["span"] = (region["high"] - region["low"]) / (region["prior_high"] - region["prior_low"])
     write_table(region, out / "region.csv")
-    counts = [o.column for o in ANALYSED if o.reduce == "sum"]
+    counts = [o.name for o in registry.outcomes(analysed=True) if o.kind == "count"]
     median = {f"{c}_{where}": float(table.loc[mask, c].median()) if mask.any() else None
               for c in counts for where, mask in (("inside", inside), ("outside", ~inside))}
     # Every point where a coalition forms at all, not only in half the runs: the least of each count there.

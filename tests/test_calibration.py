@@ -11,8 +11,8 @@ from helpers import ROOT, load
 from sim.analysis.posterior import load_record, matches, posterior_table, predictive_rows, prior_points, summaries
 from sim.analysis.uncertainty import at_point, load_parameters
 from sim.config import ConfigError
-from sim.outcomes.features import PARTY_FEATURES, SESSION_FEATURES, Results
-from sim.outcomes.registry import wilson
+from sim.outcomes.estimates import wilson
+from sim.outcomes.features import BASE, Results
 from sim.runs.evaluation import Plan, evaluate
 
 ANALYSIS = ROOT / "configs" / "analysis"
@@ -21,53 +21,65 @@ ANALYSIS = ROOT / "configs" / "analysis"
 def test_the_observed_record_states_each_fact_with_its_source():
     record = load_record(ANALYSIS / "observed_2023.yaml")
     assert record.sessions == 3
-    found = {o.name: (o.observed, o.tolerance) for o in record.observations}
+    found = {o.key: (o.observed, o.tolerance) for o in record.observations}
     assert found == {"gov_defeats": (0, 0), "coalition_formed": (0, 0), "expulsions": (1, 0),
-                     "qhp_expulsions": (1, 0), "deputy_share_of_laws": (0.333, 0.05), "qhp_osdp_abstained": (1, 0)}
+                     "expulsions_of (qhp)": (1, 0), "deputy_share_of_laws": (0.333, 0.05),
+                     "abstained_on_government (qhp)": (1, 0), "abstained_on_government (osdp)": (1, 0)}
     assert all(len(o.source) > 30 for o in record.observations)
 
 
 def test_a_bad_record_is_refused_naming_what_is_wrong(tmp_path: Path):
     bad = tmp_path / "r.yaml"
-    bad.write_text("sessions: 0\nobservations:\n  - {name: defeats, observed: 0, tolerance: -1, source: s}\n")
+    bad.write_text("sessions: 0\nobservations:\n  - {name: defeats, observed: 0, tolerance: 0, source: s}\n"
+                   "  - {name: expulsions, observed: 0, tolerance: -1, source: s}\n"
+                   "  - {name: expulsions_of, observed: 0, tolerance: 0, source: s}\n"
+                   "  - {name: expulsions_of, parties: [nobody], observed: 0, tolerance: 0, source: s}\n")
     with pytest.raises(ConfigError) as err:
-        load_record(bad)
+        load_record(bad, ["amanat", "qhp"])
     text = str(err.value)
-    assert "sessions = 0" in text and "'defeats': known summaries are" in text and "tolerance = -1.0" in text
+    assert "sessions = 0" in text and "'defeats': declared outcomes are" in text and "tolerance = -1.0" in text
+    assert "(expulsions_of): 'parties' is required" in text and "'nobody' is not a party" in text
+
+
+def _results(points: int, runs: int, sessions: int, names: list[str], **features: np.ndarray) -> Results:
+    """Results holding the given features, every other analysed or observed one zero."""
+    record = load_record(ANALYSIS / "observed_2023.yaml")
+    zeros = {name: np.zeros((points, runs, sessions)) for name in ["coalition_formed", "coalition_blocking",
+                                                                   "gov_defeats", "expulsions", *record.outcomes]}
+    zeros["deputy_share_of_laws" + BASE] = np.zeros((points, runs, sessions))
+    for name in ("expulsions_of", "abstained_on_government"):
+        zeros[name] = np.zeros((points, runs, sessions, len(names)))
+    return Results(zeros | features, names)
 
 
 def test_summaries_read_the_record_s_sessions_only():
     names = ["amanat", "qhp", "osdp", "self_nominated"]
-    features = np.zeros((1, 2, 4, len(SESSION_FEATURES)), dtype=int)
-    party = np.zeros((1, 2, 4, len(names), len(PARTY_FEATURES)), dtype=int)
-    col = SESSION_FEATURES.index
-    features[0, 0, :, col("laws_passed")] = [30, 30, 30, 30]
-    features[0, 0, :, col("deputy_laws")] = [10, 10, 10, 90]
-    features[0, 0, 1, col("expulsions")] = 1
-    party[0, 0, 1, 1, 0] = 1  # the expulsion is QHP's
-    party[0, 0, 0, 1, 1] = party[0, 0, 2, 2, 1] = 2  # QHP and OSDP each abstain as a party at some point
-    features[0, 1, 3, col("gov_defeats")] = 5  # after the record's sessions: not counted
-    features[0, 1, 2, col("coalition_seats")] = 12
-    party[0, 1, 0, 1, 1] = 1  # only QHP abstains
-    results = Results(features, party, names)
+    r = _results(1, 2, 4, names)
+    f = r.features
+    f["deputy_share_of_laws" + BASE][0, 0] = [30, 30, 30, 30]
+    f["deputy_share_of_laws"][0, 0] = [10, 10, 10, 90]
+    f["expulsions"][0, 0, 1] = 1
+    f["expulsions_of"][0, 0, 1, 1] = 1  # the expulsion is QHP's
+    f["abstained_on_government"][0, 0, 0, 1] = f["abstained_on_government"][0, 0, 2, 2] = 2  # QHP and OSDP abstain
+    f["gov_defeats"][0, 1, 3] = 5  # after the record's sessions: not counted
+    f["coalition_formed"][0, 1, 2] = 12
+    f["abstained_on_government"][0, 1, 0, 1] = 1  # only QHP abstains
     record = load_record(ANALYSIS / "observed_2023.yaml")
-    found = {k: v[0].tolist() for k, v in summaries(record, results).items()}
+    found = {k: v[0].tolist() for k, v in summaries(record, r).items()}
     assert found["deputy_share_of_laws"][0] == pytest.approx(1 / 3)
-    assert found["expulsions"] == [1, 0] and found["qhp_expulsions"] == [1, 0]
+    assert found["expulsions"] == [1, 0] and found["expulsions_of (qhp)"] == [1, 0]
     assert found["gov_defeats"] == [0, 0] and found["coalition_formed"] == [0, 1]
-    assert found["qhp_osdp_abstained"] == [1, 0]
-    assert matches(record, results)[0].tolist() == [True, False]
+    assert found["abstained_on_government (qhp)"] == [1, 1] and found["abstained_on_government (osdp)"] == [1, 0]
+    assert matches(record, r)[0].tolist() == [True, False]
 
 
 def test_the_predictive_answer_weighs_each_posterior_point_once():
     """Two points, four runs each: a coalition in 3 of the first point's runs (in session 2 only) and
     in none of the second's; defeats 1 a run at the first point, 5 at the second."""
-    col = SESSION_FEATURES.index
-    features = np.zeros((2, 4, 3, len(SESSION_FEATURES)), dtype=int)
-    features[0, :3, 1, col("coalition_seats")] = 40
-    features[0, :, 0, col("gov_defeats")] = 1
-    features[1, :, 2, col("gov_defeats")] = 5
-    results = Results(features, np.zeros((2, 4, 3, 1, len(PARTY_FEATURES)), dtype=int), ["amanat"])
+    results = _results(2, 4, 3, ["amanat"])
+    results.features["coalition_formed"][0, :3, 1] = 40
+    results.features["gov_defeats"][0, :, 0] = 1
+    results.features["gov_defeats"][1, :, 2] = 5
     rows = {r["outcome"]: r for r in predictive_rows("h", results, slice(1, 3))}
     formed = rows["coalition_formed"]
     assert formed["mean"] == 3 / 8 and formed["points"] == 2 and formed["sessions"] == "2-3"
@@ -87,10 +99,12 @@ def test_abc_recovers_the_parameters_the_record_identifies(tmp_path: Path):
     truth = np.array([getattr(qhp, p.name) if p.key.startswith("minor.") else
                       getattr(getattr(base, p.key.partition(".")[0]), p.name) for p in params])
     assert at_point(base, params, truth).behavior == base.behavior
-    observed = evaluate(Plan(base, tuple(params), truth[None], 1, seed=11, common_seeds=False), tmp_path / "observed")
+    observed = evaluate(Plan(base, tuple(params), truth[None], 1, seed=11, common_seeds=False, keep=record.outcomes),
+                        tmp_path / "observed")
     simulated = record.with_observed({k: float(v[0, 0]) for k, v in summaries(record, observed).items()})
     prior = prior_points(params, 2000, seed=12)
-    runs = evaluate(Plan(base, tuple(params), prior, 1, seed=12, common_seeds=False), tmp_path / "abc")
+    runs = evaluate(Plan(base, tuple(params), prior, 1, seed=12, common_seeds=False, keep=record.outcomes),
+                    tmp_path / "abc")
     posterior = prior[matches(simulated, runs)[:, 0]]
     assert len(posterior) >= 30
     table = posterior_table(params, prior, posterior).assign(truth=truth)

@@ -110,7 +110,7 @@ def test_several_terms_need_an_election():
 def test_two_terms_reseat_the_house_and_report_each_term():
     cfg = load("experiment=two_terms", "agenda.session_length=20")
     model = run(cfg, seed=3)
-    assert len(model.elections) == 2 and len(model.term_stats) == 2
+    assert len(model.elections) == 2 and len(model.terms) == 2
     assert len(model.agents) == int(model.seats.seated.sum())
     runs = run_experiment(load("experiment=two_terms", "agenda.session_length=20", "run.replicates=4"),
                           progress=False)

@@ -16,7 +16,8 @@ from helpers import ROOT, load
 
 from sim.analysis.uncertainty import Parameter, at_point
 from sim.model.model import MajilisModel, run_lockstep
-from sim.outcomes.features import SESSION_FEATURES, session_features
+from sim.outcomes import registry
+from sim.outcomes.features import session_features
 from sim.outcomes.terms import run_outcomes
 from sim.runs.evaluation import Plan, compute, evaluate, gather, open_store, run_points
 
@@ -33,15 +34,16 @@ def small():
 
 def test_houses_of_different_points_in_one_sitting_vote_as_they_would_alone():
     plan = Plan(small(), PARAMS, POINTS, 2, seed=5, common_seeds=False)
-    features, party = run_points(plan, range(len(POINTS)))
+    features = run_points(plan, range(len(POINTS)))
+    assert set(features) == set(plan.kept) == {o.name for o in registry.outcomes(analysed=True)}
     for p in range(len(POINTS)):
         for r in range(2):
             cfg = at_point(plan.base, list(PARAMS), POINTS[p])
             alone = MajilisModel(cfg, rng=np.random.default_rng(plan.seed_of(p, r)))
             alone.run_model()
-            f, q = session_features(alone)
-            assert np.array_equal(features[p, r], f) and np.array_equal(party[p, r], q)
-    assert features[..., SESSION_FEATURES.index("coalition_seats")].any()  # the comparison covers coalitions
+            for name, values in session_features(alone, plan.kept).items():
+                assert np.array_equal(features[name][p, r], values), name
+    assert features["coalition_formed"].any()  # the comparison covers coalitions
 
 
 def test_session_features_add_up_to_the_run_outcomes():
@@ -49,15 +51,17 @@ def test_session_features_add_up_to_the_run_outcomes():
     cfg.agenda.sessions_per_term = 5
     models = [MajilisModel(cfg, rng=np.random.default_rng(seed)) for seed in range(6)]
     run_lockstep(models)
+    names = [o.name for o in registry.outcomes(by_party=None)]
     for model in models:
-        f, party = session_features(model)
+        column = session_features(model, names)
         row = run_outcomes(model)[0]
-        column = dict(zip(SESSION_FEATURES, f.T, strict=True))
         assert column["gov_defeats"].sum() == row["gov_defeats"]
-        assert column["expulsions"].sum() == row["expulsions"] == party[:, :, 0].sum()
+        assert column["expulsions"].sum() == row["expulsions"] == column["expulsions_of"].sum()
         assert column["laws_passed"].sum() == row["laws_passed"]
-        assert column["deputy_laws"].sum() == row["deputy_bills_passed"]
-        assert column["coalition_seats"].max() == row["coalition_max_seats"]
+        assert column["deputy_bills_passed"].sum() == row["deputy_bills_passed"]
+        assert column["deputy_share_of_laws"].sum() / column["deputy_share_of_laws__base"].sum() == pytest.approx(
+            row["deputy_share_of_laws"])
+        assert column["coalition_max_seats"].max() == row["coalition_max_seats"]
         assert column["coalition_blocking"].any() == row["coalition_blocking"]
 
 
@@ -116,4 +120,5 @@ def test_cluster_shards_through_the_hydra_launcher_gather_to_the_same_results(tm
     assert run.returncode == 0, run.stderr
     assert len(list(store.glob("chunk_*.npz"))) == 3
     sharded = gather(plan, store)
-    assert np.array_equal(direct.features, sharded.features) and np.array_equal(direct.party, sharded.party)
+    assert direct.features.keys() == sharded.features.keys()
+    assert all(np.array_equal(direct.features[k], sharded.features[k]) for k in direct.features)

@@ -108,8 +108,8 @@ def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):
     assert model.parties.reserve[model.parties.ruling] == reserve - 1
     assert model.expulsions == 1
     [row] = model.expelled
-    assert row["deputy"] == old.unique_id and row["party"] == "amanat" and row["seat_kind"] == "list"
-    assert (row["with_executive"], row["against_executive"], row["roll_calls_sat"]) == (0, 5, 100)
+    assert row.deputy == old.unique_id and row.party == "amanat" and row.seat_kind == "list"
+    assert (row.with_executive, row.against_executive, row.roll_calls_sat) == (0, 5, 100)
 
 
 def test_the_party_expels_dissent_against_the_executive_not_for_it(baseline):
@@ -121,7 +121,7 @@ def test_the_party_expels_dissent_against_the_executive_not_for_it(baseline):
     model.seats.defections[seats] = 5
     model.seats.defections_against[seats] = [0, 5, 3]  # with the executive; against it; net 1 in 100 against
     _expel(model)
-    assert [row["seat"] for row in model.expelled] == [seats[1], seats[2]]
+    assert [row.seat for row in model.expelled] == [seats[1], seats[2]]
     calm = _expulsion_ready(load())
     calm.parties.threat[:] = 0.0
     _rebel(calm, int(seats[1]))

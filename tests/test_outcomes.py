@@ -57,7 +57,7 @@ def _expelled(*overrides: str, replicates: int) -> tuple[pd.DataFrame, int]:
     models = [MajilisModel(cfg, rng=np.random.default_rng(replicate_seed(cfg.run.seed, r))) for r in range(replicates)]
     run_lockstep(models)
     tables = [expulsions_table(model) for model in models]
-    terms = sum(len(model.term_stats) for model in models)
+    terms = sum(len(model.terms) for model in models)
     for model in models:
         model.release()
     return pd.concat(tables), terms

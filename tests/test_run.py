@@ -22,7 +22,7 @@ def _run(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
 def test_run_writes_the_runs_table_and_prints_the_summary(tmp_path):
     done = _run(tmp_path, "run.replicates=4", "run.record_roll_calls=true")
     assert done.returncode == 0, done.stderr
-    assert "coalition formed against the ruling party" in done.stdout
+    assert "a coalition forms against the ruling party" in done.stdout
     runs = pd.read_parquet(tmp_path / "runs.parquet")
     assert len(runs) == 4 and runs["name"].eq("baseline").all()
     calls = pd.read_parquet(tmp_path / "roll_calls.parquet")

@@ -33,7 +33,8 @@ def test_with_no_loyalty_fear_or_expulsion_the_votes_reveal_the_true_positions(t
          "run.replicates=8", "run.record_roll_calls=true", "behavior.loyalty_mean=0", "behavior.fear_scale=0",
          "behavior.expel_rate=0"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
-    scaled = subprocess.run([sys.executable, "-m", "sim.analysis.scaling", str(job)], cwd=ROOT, capture_output=True, text=True)
+    scaled = subprocess.run([sys.executable, "-m", "sim.analysis.scaling", str(job)], cwd=ROOT, capture_output=True,
+                            text=True)
     assert scaled.returncode == 0, scaled.stderr
     table = pd.read_csv(job / "scaling.csv")
     assert len(table) == 8 and (table["deputies"] == 98).all()

@@ -153,6 +153,7 @@ def test_a_joblib_sweep_whose_jobs_would_start_their_own_workers_completes(tmp_p
 
 def test_a_directory_that_is_not_a_sweep_is_refused_by_the_report(tmp_path):
     (tmp_path / "some_run" / ".hydra").mkdir(parents=True)
-    done = subprocess.run([sys.executable, "-m", "sim.runs.report", str(tmp_path)], cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "sim.runs.report", str(tmp_path)], cwd=ROOT, capture_output=True,
+                          text=True)
     assert done.returncode == 2 and "nor a sweep directory (jobs.json" in done.stderr
     assert not (tmp_path / "sweep.parquet").exists()

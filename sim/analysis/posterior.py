@@ -9,8 +9,7 @@ and their runs are trajectories that did what the house did.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -19,48 +18,28 @@ import yaml
 
 from sim.analysis.uncertainty import Parameter, bounds
 from sim.config import ConfigError
+from sim.outcomes import registry
+from sim.outcomes.estimates import wilson
 from sim.outcomes.features import Results
-from sim.outcomes.registry import ANALYSED, wilson
-
-
-def _sessions_with(feature: str) -> Callable[[Results, slice], np.ndarray]:
-    return lambda r, w: (r.feature(feature)[..., w] > 0).sum(axis=-1)
-
-
-def _total(feature: str) -> Callable[[Results, slice], np.ndarray]:
-    return lambda r, w: r.feature(feature)[..., w].sum(axis=-1)
-
-
-def _deputy_share(r: Results, w: slice) -> np.ndarray:
-    laws = r.feature("laws_passed")[..., w].sum(axis=-1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(laws > 0, r.feature("deputy_laws")[..., w].sum(axis=-1) / laws, np.nan)
-
-
-def _abstained(*parties: str) -> Callable[[Results, slice], np.ndarray]:
-    def summary(r: Results, w: slice) -> np.ndarray:
-        took = [r.party_feature("gov_line_abstain", p)[..., w].sum(axis=-1) > 0 for p in parties]
-        return np.logical_and.reduce(took).astype(int)
-    return summary
-
-
-# Every summary an observation may name: per run, over the sessions of a window.
-SUMMARIES: dict[str, Callable[[Results, slice], np.ndarray]] = {
-    "gov_defeats": _total("gov_defeats"),
-    "coalition_formed": _sessions_with("coalition_seats"),
-    "expulsions": _total("expulsions"),
-    "qhp_expulsions": lambda r, w: r.party_feature("expulsions", "qhp")[..., w].sum(axis=-1),
-    "deputy_share_of_laws": _deputy_share,
-    "qhp_osdp_abstained": _abstained("qhp", "osdp"),
-}
 
 
 @dataclass(frozen=True)
 class Observation:
+    """What the house showed of one declared outcome (sim.outcomes.registry) over the record's sessions:
+    for an outcome by party, of one party."""
+
     name: str
     observed: float
     tolerance: float
     source: str
+    party: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name if self.party is None else f"{self.name} ({self.party})"
+
+    def values(self, results: Results, window: slice) -> np.ndarray:
+        return results.outcome(registry.outcome(self.name), window, self.party)
 
 
 @dataclass(frozen=True)
@@ -72,32 +51,49 @@ class Record:
     def window(self) -> slice:
         return slice(0, self.sessions)
 
+    @property
+    def outcomes(self) -> tuple[str, ...]:
+        """The outcomes the record observes, which an analysis of it must keep."""
+        return tuple(dict.fromkeys(o.name for o in self.observations))
+
     def with_observed(self, values: dict[str, float]) -> Record:
-        """The same summaries and tolerances with other observed values (simulated data)."""
-        return Record(self.sessions, tuple(Observation(o.name, float(values[o.name]), o.tolerance, o.source)
-                                           for o in self.observations))
+        """The same observations and tolerances with other observed values (simulated data), by key."""
+        return Record(self.sessions, tuple(replace(o, observed=float(values[o.key])) for o in self.observations))
 
 
-def load_record(path: Path) -> Record:
-    """An observed record file, checked: known summaries, non-negative tolerances, at least a session."""
+def load_record(path: Path, party_names: list[str] | None = None) -> Record:
+    """An observed record file, checked: declared outcomes, the parties of an outcome by party (one
+    observation each: every one must match), non-negative tolerances, at least a session."""
     raw = yaml.safe_load(path.read_text())
     errors = []
     sessions = raw.get("sessions")
     if not isinstance(sessions, int) or sessions < 1:
         errors.append(f"{path.name}: sessions = {sessions!r}: must be a whole number of sessions, at least 1")
+    declared = [o.name for o in registry.outcomes(by_party=None)]
     observations = []
     for i, entry in enumerate(raw.get("observations") or []):
         missing = {"name", "observed", "tolerance", "source"} - set(entry or {})
         if missing:
             errors.append(f"{path.name}: observations[{i}] lacks {sorted(missing)}")
             continue
-        o = Observation(str(entry["name"]), float(entry["observed"]), float(entry["tolerance"]),
-                        str(entry["source"]).strip())
-        if o.name not in SUMMARIES:
-            errors.append(f"{path.name}: observations[{i}].name = {o.name!r}: known summaries are {sorted(SUMMARIES)}")
-        if o.tolerance < 0:
-            errors.append(f"{path.name}: {o.name}.tolerance = {o.tolerance}: must be >= 0")
-        observations.append(o)
+        name = str(entry["name"])
+        if name not in declared:
+            errors.append(f"{path.name}: observations[{i}].name = {name!r}: declared outcomes are {declared}")
+            continue
+        by_party = registry.outcome(name).by_party
+        parties = entry.get("parties")
+        if by_party != (parties is not None):
+            errors.append(f"{path.name}: observations[{i}] ({name}): 'parties' is "
+                          + ("required: the outcome is by party" if by_party else "only for an outcome by party"))
+            continue
+        for party in parties or [None]:
+            if party is not None and party_names is not None and party not in party_names:
+                errors.append(f"{path.name}: observations[{i}].parties: {party!r} is not a party; known: {party_names}")
+            o = Observation(name, float(entry["observed"]), float(entry["tolerance"]), str(entry["source"]).strip(),
+                            party)
+            if o.tolerance < 0:
+                errors.append(f"{path.name}: {o.key}.tolerance = {o.tolerance}: must be >= 0")
+            observations.append(o)
     if not observations and not errors:
         errors.append(f"{path.name}: no observations")
     if errors:
@@ -106,15 +102,15 @@ def load_record(path: Path) -> Record:
 
 
 def summaries(record: Record, results: Results) -> dict[str, np.ndarray]:
-    """Each observation's summary for every run, over the record's sessions."""
-    return {o.name: SUMMARIES[o.name](results, record.window) for o in record.observations}
+    """Each observation's outcome for every run, over the record's sessions, by key."""
+    return {o.key: o.values(results, record.window) for o in record.observations}
 
 
 def consistent(record: Record, results: Results) -> dict[str, np.ndarray]:
-    """Per observation, whether each run shows what the house showed (within the tolerance)."""
+    """Per observation (by key), whether each run shows what the house showed (within the tolerance)."""
     found = summaries(record, results)
     with np.errstate(invalid="ignore"):
-        return {o.name: np.abs(found[o.name] - o.observed) <= o.tolerance + 1e-9 for o in record.observations}
+        return {o.key: np.abs(found[o.key] - o.observed) <= o.tolerance + 1e-9 for o in record.observations}
 
 
 def matches(record: Record, results: Results) -> np.ndarray:
@@ -150,13 +146,13 @@ def predictive_rows(label: str, found: Results, window: slice) -> list[dict]:
     of its runs: parameter uncertainty and run-to-run noise, without treating a point's runs as
     independent draws); the 5th-95th percentiles of the per-point means; for a count, those of runs."""
     rows = []
-    for outcome in ANALYSED:
+    for outcome in registry.outcomes(analysed=True):
         values = found.outcome(outcome, window)
         point_means = values.mean(axis=1)
-        row = {"house": label, "outcome": outcome.column, "sessions": f"{window.start + 1}-{window.stop}",
+        row = {"house": label, "outcome": outcome.name, "sessions": f"{window.start + 1}-{window.stop}",
                "points": values.shape[0], "runs": values.size, "mean": float(values.mean()),
                "point_low": float(np.quantile(point_means, 0.05)), "point_high": float(np.quantile(point_means, 0.95))}
-        if outcome.reduce == "any":
+        if outcome.kind == "binary":
             row["ci_low"], row["ci_high"] = wilson(float(point_means.sum()), len(point_means))
         else:
             row["run_low"], row["run_high"] = float(np.quantile(values, 0.05)), float(np.quantile(values, 0.95))

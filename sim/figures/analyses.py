@@ -11,7 +11,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, _save
-from sim.outcomes.registry import ANALYSED
+from sim.outcomes import registry
 
 S1_COLOUR = "#7570b3"
 
@@ -19,14 +19,15 @@ S1_COLOUR = "#7570b3"
 def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
     """One panel per outcome: each parameter's total index ST (bar, 95 % bootstrap interval) and
     first-order index S1 (dot), parameters sorted by their largest ST over the outcomes."""
+    analysed = registry.outcomes(analysed=True)
     sobol = indices[indices.method == "sobol"]
     order = sobol.groupby("parameter")["ST"].max().sort_values().index
-    fig, axes = plt.subplots(1, len(ANALYSED), figsize=(4.2 * len(ANALYSED), 0.32 * len(order) + 1.6),
+    fig, axes = plt.subplots(1, len(analysed), figsize=(4.2 * len(analysed), 0.32 * len(order) + 1.6),
                              sharey=True)
     y = np.arange(len(order))
-    for ax, outcome in zip(axes, ANALYSED, strict=True):
-        rows = sobol[sobol.outcome == outcome.column].set_index("parameter").reindex(order)
-        ax.set_title(outcome.label, fontsize=10)
+    for ax, outcome in zip(axes, analysed, strict=True):
+        rows = sobol[sobol.outcome == outcome.name].set_index("parameter").reindex(order)
+        ax.set_title(outcome.axis, fontsize=10)
         if rows["ST"].isna().all():
             ax.text(0.5, 0.5, "never varies:\nno variance to share", ha="center", va="center",
                     transform=ax.transAxes, color="grey")
@@ -55,10 +56,11 @@ def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
 def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
     """One panel per outcome: mu* (how much a parameter moves the outcome) against sigma (how much
     that depends on the other parameters), the five largest labelled."""
+    analysed = registry.outcomes(analysed=True)
     morris = indices[indices.method == "morris"]
-    fig, axes = plt.subplots(1, len(ANALYSED), figsize=(4.2 * len(ANALYSED), 4))
-    for ax, outcome in zip(axes, ANALYSED, strict=True):
-        rows = morris[morris.outcome == outcome.column]
+    fig, axes = plt.subplots(1, len(analysed), figsize=(4.2 * len(analysed), 4))
+    for ax, outcome in zip(axes, analysed, strict=True):
+        rows = morris[morris.outcome == outcome.name]
         ax.scatter(rows["mu_star"], rows["sigma"], color=MAIN_COLOUR, s=18)
         top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-9)
         # Labels of the five largest effects, stacked downwards from the highest so that none overlap
@@ -70,7 +72,7 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
                         xytext=(row["mu_star"] + 0.06 * top, label_y), fontsize=7, va="center",
                         arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
         ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":")
-        ax.set_title(outcome.label, fontsize=10)
+        ax.set_title(outcome.axis, fontsize=10)
         ax.set_xlabel("mu* (mean |elementary effect|)")
         ax.set_ylabel("sigma")
         ax.grid(alpha=0.3)
@@ -109,17 +111,17 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
 def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
     """Per outcome, per house: the posterior predictive mean (dot); for a share its 95 % interval on
     posterior points (bar), for a count the 5th-95th percentiles of the per-point means (bar)."""
-    outcomes = [o for o in ANALYSED if o.column in set(table["outcome"])]
+    outcomes = [o for o in registry.outcomes(analysed=True) if o.name in set(table["outcome"])]
     houses = list(dict.fromkeys(table["house"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.6 * len(houses) + 1.8), sharey=True)
     y = np.arange(len(houses))[::-1]
     for ax, outcome in zip(np.atleast_1d(axes), outcomes, strict=True):
-        rows = table[table.outcome == outcome.column].set_index("house").reindex(houses)
-        share = outcome.reduce == "any"
+        rows = table[table.outcome == outcome.name].set_index("house").reindex(houses)
+        share = outcome.kind == "binary"
         low, high = (rows["ci_low"], rows["ci_high"]) if share else (rows["point_low"], rows["point_high"])
         ax.hlines(y, low, high, color=MAIN_COLOUR, linewidth=4, alpha=0.5)
         ax.plot(rows["mean"], y, "o", color=MAIN_COLOUR)
-        ax.set_title(outcome.label, fontsize=10)
+        ax.set_title(outcome.axis, fontsize=10)
         ax.set_xlabel("95 % interval on posterior points" if share else "5-95 % of the posterior points' means",
                       fontsize=8)
         if share:

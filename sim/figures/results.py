@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -16,7 +17,8 @@ from parliamentarch import get_seats_centers  # noqa: E402
 from sim.config import BILL_KINDS  # noqa: E402
 from sim.files import atomic_path  # noqa: E402
 from sim.model.electoral import allocate_list_seats  # noqa: E402
-from sim.outcomes.registry import SHARES, share, size_text  # noqa: E402
+from sim.outcomes import registry  # noqa: E402
+from sim.outcomes.estimates import share, size_text  # noqa: E402
 
 # (column, title, whether its values are whole numbers)
 DISTRIBUTIONS = [
@@ -165,16 +167,17 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
     names = list(dict.fromkeys(runs["name"]))
     groups = [runs[runs["name"] == n] for n in names]
     colours = plt.get_cmap("Dark2")(np.arange(len(names)) % 8)
+    binary = registry.outcomes(kind="binary")
     fig, axes = plt.subplots(1, 4, figsize=(17, 4.8), gridspec_kw={"width_ratios": [2.2, 1.3, 1, 1]})
 
     ax = axes[0]
     width = 0.8 / len(names)
     for i, (group, colour) in enumerate(zip(groups, colours, strict=True)):
-        for j, measure in enumerate(SHARES):
-            p, low, high = share(group, measure.column)
+        for j, o in enumerate(binary):
+            p, low, high = share(group, o.name)
             ax.bar(j + (i - (len(names) - 1) / 2) * width, p, width, color=colour,
                    yerr=[[p - low], [high - p]], capsize=2, label=names[i] if j == 0 else None)
-    ax.set_xticks(range(len(SHARES)), [m.short for m in SHARES], fontsize=8)
+    ax.set_xticks(range(len(binary)), [textwrap.fill(o.label, 20) for o in binary], fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share of runs (95 % interval on replicates)")
     ax.legend(fontsize=8)
@@ -229,9 +232,9 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
         paths.append(_save(fig, out / "sweep_heatmap.png"))
     else:
         fig, (ax, right) = plt.subplots(1, 2, figsize=(13, 4.5))
-        for measure in (SHARES[0], SHARES[1], SHARES[3]):
+        for measure in map(registry.outcome, ("coalition_formed", "coalition_blocking", "ruling_party_defeated")):
             values = sorted(sweep[first].unique())
-            p, low, high = zip(*(share(sweep[sweep[first] == v], measure.column) for v in values), strict=True)
+            p, low, high = zip(*(share(sweep[sweep[first] == v], measure.name) for v in values), strict=True)
             ax.plot(values, p, "o-", label=measure.label)
             ax.fill_between(values, low, high, alpha=0.2)
         ax.set_xlabel(first)

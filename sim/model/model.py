@@ -6,15 +6,15 @@ import mesa
 import numpy as np
 
 from sim.config import DIMENSIONS, Config, validate
+from sim.model import coalition
 from sim.model.agenda import GOVERNMENT, draw_session
 from sim.model.agents import Deputy, Executive
 from sim.model.coalition import Coalition
 from sim.model.composition import Composition, compose
 from sim.model.electoral import ElectionResult, simulate_election
-from sim.model import coalition
 from sim.model.parties import EQUAL_SALIENCE, PartyTable, gain_rows
-from sim.model.record import RollCallRecord
-from sim.model.rollcall import CLINE, Bill, Chamber, Sitting
+from sim.model.record import Expulsion, RollCallRecord, Term
+from sim.model.rollcall import Bill, Chamber, Sitting
 from sim.model.rules import blocking_minority, threshold_array
 from sim.model.seats import Seats
 
@@ -69,11 +69,11 @@ class MajilisModel(mesa.Model):
         # The session's roll calls, and the last bill voted on (step() by step() only).
         self.sitting: Sitting | None = None
         self.last_bill: Bill | None = None
-        # Per term: expulsions and defections as they happen, fear and vacancies at its end.
-        self.term_stats: list[dict] = [{"expulsions": 0, "defections": 0, "seats": comp.seats()}]
-        # Every expulsion: when, whom, and the record it was judged on (sim.outcomes.expulsions_table).
-        self.expelled: list[dict] = []
-        self.record = RollCallRecord(self.roll_calls, len(self.parties.names), self.members)
+        # Each term's house as it sat down, and every expulsion (sim.outcomes.tables.expulsions_table).
+        self.terms: list[Term] = [Term(comp.seats())]
+        self.expelled: list[Expulsion] = []
+        self.record = RollCallRecord(self.roll_calls, self.roll_calls // self.session_length,
+                                     len(self.parties.names), self.members, len(DIMENSIONS))
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -87,7 +87,7 @@ class MajilisModel(mesa.Model):
     @property
     def expulsions(self) -> int:
         """Expulsions under the imperative mandate so far, over all terms."""
-        return sum(stats["expulsions"] for stats in self.term_stats)
+        return len(self.expelled)
 
     @property
     def coalition_seats(self) -> int:
@@ -164,16 +164,15 @@ class MajilisModel(mesa.Model):
         expel dissenters, and let threats fade."""
         e = self.executive
         self.status_quo_terms = sitting.status_quo_terms[house]
-        self.record.close_session(sitting, house)
+        self.record.close_session(sitting, house, self.session)
         self.seats.add_session(sitting, house, e.sanction_rate)
-        self.term_stats[-1]["defections"] += int(sitting.defections[house].sum())
         self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
         self._expel(sitting.sat[house])
         # Threats fade at threat_decay per 100 roll calls, so a session's length does not matter.
         fade = (1.0 - e.threat_decay) ** (self.session_length / 100)
-        self.parties.threat *= fade
-        self.seats.mandate_threat *= fade
-        self.seats.update_fear()
+        self.parties.fade(fade)
+        self.seats.fade(fade)
+        self.record.house_after(self.session, self.seats.fear, self.seats.seated)
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
             self._close_term()
@@ -183,12 +182,8 @@ class MajilisModel(mesa.Model):
     # -- between roll calls --------------------------------------------------------------------
 
     def _close_term(self) -> None:
-        """Record the term's end; if another term follows, elect and seat its house. Parties under a
-        high registration threat risk being refused registration at that election."""
-        seats = self.seats
-        self.term_stats[-1].update(
-            mean_fear=float(seats.fear[seats.seated].mean()) if seats.seated.any() else float("nan"),
-            vacancies=int((~seats.seated).sum()))
+        """If another term follows, elect and seat its house. Parties under a high registration threat
+        risk being refused registration at that election."""
         if self.held >= self.roll_calls:
             return
         self.elections.append(simulate_election(self.cfg, self.rng, self.parties.threat_by_name()))
@@ -196,11 +191,11 @@ class MajilisModel(mesa.Model):
             if deputy is not None:
                 deputy.remove()
         comp = self.elections[-1].composition
-        seats.party_of, seats.district = comp.party.copy(), comp.district.copy()
+        self.seats.new_term(comp)
+        self.parties.new_term()
         self.occupant = [None] * self.members
-        self.parties.reserve = self.parties.configured_reserve.copy()
         self._seat_new_deputies(np.arange(self.members))
-        self.term_stats.append({"expulsions": 0, "defections": 0, "seats": comp.seats()})
+        self.terms.append(Term(comp.seats()))
 
     def _seat_new_deputies(self, seats: np.ndarray) -> None:
         """Draw traits for new deputies in `seats` (around their party's platform) and seat them."""
@@ -228,29 +223,23 @@ class MajilisModel(mesa.Model):
         refill = []
         for seat in np.flatnonzero(expelled):
             party = s.party_of[seat]
-            self.term_stats[-1]["expulsions"] += 1
-            self.expelled.append({
-                "term": len(self.term_stats), "session": self.session, "seat": int(seat),
-                "deputy": self.occupant[seat].unique_id, "party": p.names[party],
-                "seat_kind": "district" if s.district[seat] else "list",
-                **{dim: float(x) for dim, x in zip(DIMENSIONS, s.ideal[seat], strict=True)},
-                "roll_calls_sat": int(s.sat[seat]),
-                "with_executive": int(s.defections[seat] - s.defections_against[seat]),
-                "against_executive": int(s.defections_against[seat]),
-            })
-            s.clear_record(seat)
-            if s.district[seat]:
-                # Sits on with no party, under its own mandate threat, with its own base fear.
-                s.party_of[seat] = p.independent
-                s.mandate_threat[seat] = 0.0
-                continue
-            self.occupant[seat].remove()
+            deputy = self.occupant[seat]
+            assert deputy is not None  # a seated seat has its deputy
+            self.expelled.append(Expulsion(
+                term=len(self.terms), session=self.session, seat=int(seat), deputy=deputy.unique_id,
+                party=p.names[party], seat_kind="district" if s.district[seat] else "list",
+                position=tuple(float(x) for x in s.ideal[seat]), roll_calls_sat=int(s.sat[seat]),
+                with_executive=int(s.defections[seat] - s.defections_against[seat]),
+                against_executive=int(s.defections_against[seat]),
+            ))
+            if s.expel(seat):
+                continue  # a district deputy sits on without a party
+            deputy.remove()
             self.occupant[seat] = None
-            if p.reserve[party] > 0:
-                p.reserve[party] -= 1
+            if p.take_from_list(party):
                 refill.append(seat)
             else:
-                s.seated[seat] = False
+                s.vacate(seat)
         # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
 
@@ -259,10 +248,8 @@ class MajilisModel(mesa.Model):
         c = self.cfg.coalition
         self.coalition = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency, c) \
             if c.enabled else None
-        members = self.coalition.parties if self.coalition else False
-        self.parties.line_matrix[:, CLINE] = c.weight * members
-        self.seats.in_coalition = self.coalition.deputies if self.coalition else np.zeros(self.members, dtype=bool)
-        self.seats.rule[:, CLINE] = c.weight * self.seats.in_coalition
+        self.parties.set_coalition(self.coalition.parties if self.coalition else None)
+        self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
 
 
 def run_lockstep(models: list[MajilisModel]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import DIMENSIONS, Config
-from sim.model.rollcall import LINES, NO, STANCE, VACANT, YES
+from sim.model.rollcall import CLINE, LINES, NO, STANCE, VACANT, YES
 
 # The salience of an actor that weighs the three issues alike (the executive, the coalition's centre,
 # a self-nominated deputy's emphasis).
@@ -47,6 +47,7 @@ class PartyTable:
         self.configured_reserve = np.array([p.reserve for p in configured.values()] + [0])
         self.reserve = self.configured_reserve.copy()
         self.threat = np.zeros(rows)
+        self.coalition_weight = cfg.coalition.weight
         # A party's line is sign-band of line_matrix @ x[:LINES] (ODD 7.4); self-nominated deputies have none.
         self.line_matrix = np.zeros((rows, LINES))
         self.line_matrix[:, :STANCE] = cfg.behavior.policy_weight * gain_rows(self.salience, self.platform)
@@ -61,6 +62,24 @@ class PartyTable:
         seated = counts[:, :, :VACANT].sum(axis=2)
         self.threat += rate * (against / np.maximum(seated, 1)).sum(axis=0)
         self.threat[self.independent] = 0.0
+
+    def set_coalition(self, members: np.ndarray | None) -> None:
+        """The parties that follow the coalition's line this session (None: no coalition)."""
+        self.line_matrix[:, CLINE] = self.coalition_weight * (members if members is not None else 0.0)
+
+    def fade(self, factor: float) -> None:
+        self.threat *= factor
+
+    def take_from_list(self, party: int) -> bool:
+        """Whether the party has a candidate left on its list to take a vacated seat (and uses one)."""
+        if self.reserve[party] <= 0:
+            return False
+        self.reserve[party] -= 1
+        return True
+
+    def new_term(self) -> None:
+        """A new convocation: every party's list is full again."""
+        self.reserve = self.configured_reserve.copy()
 
     def threat_by_name(self) -> dict[str, float]:
         return {name: float(t) for name, t in zip(self.names[:-1], self.threat, strict=False)}

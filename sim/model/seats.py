@@ -63,6 +63,34 @@ class Seats:
     def clear_record(self, seats: np.ndarray | int) -> None:
         self.sat[seats] = self.defections[seats] = self.defections_against[seats] = 0
 
+    def expel(self, seat: int) -> bool:
+        """The deputy in `seat` loses its party and its record. A district deputy keeps the seat, without
+        a party, under its own mandate threat and with its own base fear (returns True); a list seat is
+        the party's to refill (returns False)."""
+        self.clear_record(seat)
+        if not self.district[seat]:
+            return False
+        self.party_of[seat] = self.parties.independent
+        self.mandate_threat[seat] = 0.0
+        return True
+
+    def vacate(self, seat: int) -> None:
+        self.seated[seat] = False
+
+    def set_coalition(self, deputies: np.ndarray | None) -> None:
+        """The self-nominated deputies who follow the coalition's line this session (None: no coalition)."""
+        self.in_coalition = deputies if deputies is not None else np.zeros(len(self.party_of), dtype=bool)
+        self.rule[:, CLINE] = self.cfg.coalition.weight * self.in_coalition
+
+    def fade(self, factor: float) -> None:
+        """Mandate threats fade, and fear with them and with the parties' threats (faded before)."""
+        self.mandate_threat *= factor
+        self.update_fear()
+
+    def new_term(self, comp: Composition) -> None:
+        """A newly elected house: who sits where; traits are drawn as the deputies take their seats."""
+        self.party_of, self.district = comp.party.copy(), comp.district.copy()
+
     def refresh(self) -> None:
         """Recompute the vote rule's rows from traits, party membership and coalition membership."""
         b, p = self.behavior, self.parties

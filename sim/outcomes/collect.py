@@ -8,44 +8,29 @@ its starting point before the first session closes) and then at the end of every
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import mesa
-import numpy as np
 
-from sim.model.agenda import GOVERNMENT
 from sim.model.model import MajilisModel
 from sim.model.rollcall import Sitting
+from sim.outcomes import registry
+from sim.outcomes.sessions import sessions_of
 
 if TYPE_CHECKING:
     from sim.model.agents import Deputy
 
 
-def _closed_session(model: MajilisModel) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each roll call of the session just closed was a Government bill, and whether it
-    passed; empty before the first session has closed."""
-    if model.session == 0:
-        return np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
-    r = model.record
-    return r.proposer[r.span] == GOVERNMENT, r.passed[r.span]
-
-
-def gov_pass_rate(model: MajilisModel) -> float:
-    """Share of the Government's bills passed in the session just closed (NaN if it moved none)."""
-    government, passed = _closed_session(model)
-    return float(passed[government].mean()) if government.any() else float("nan")
-
-
-def gov_defeats(model: MajilisModel) -> int:
-    """Government bills defeated in the session just closed."""
-    government, passed = _closed_session(model)
-    return int((government & ~passed).sum())
-
-
-def mean_fear(model: MajilisModel) -> float:
-    """Mean registration fear of the seated deputies."""
-    seated = model.seats.seated
-    return float(model.seats.fear[seated].mean()) if seated.any() else float("nan")
+def in_closed_session(outcome: registry.Outcome) -> Callable[[MajilisModel], float]:
+    """A model reporter: the outcome's value in the session just closed (NaN before the first)."""
+    def report(model: MajilisModel) -> float:
+        if model.session == 0:
+            return float("nan")
+        s = sessions_of(model)
+        last = slice(s.count - 1, s.count)
+        return float(outcome.reduce(outcome.per_session(s)[last], outcome.base(s)[last] if outcome.base else None))
+    return report
 
 
 def party_name(deputy: Deputy) -> str:
@@ -54,15 +39,6 @@ def party_name(deputy: Deputy) -> str:
     return deputy.party or "self_nominated"
 
 
-# Model reporters: the coalition as formed at the session's start, the session's Government bills,
-# expulsions over the whole run so far, and fear after the session's sanctions.
-MODEL_REPORTERS = {
-    "coalition_seats": "coalition_seats",
-    "gov_pass_rate": gov_pass_rate,
-    "gov_defeats": gov_defeats,
-    "expulsions": "expulsions",
-    "mean_fear": mean_fear,
-}
 # Agent reporters: Deputy properties (sim.model.agents); `defections` counts the deputy's time in its seat.
 AGENT_REPORTERS = {
     "party": party_name,
@@ -75,7 +51,8 @@ AGENT_REPORTERS = {
 def session_collector(model: MajilisModel) -> mesa.DataCollector:
     """A DataCollector with the reporters above that has already collected the house as constructed;
     the model collects again at the end of each session."""
-    collector = mesa.DataCollector(model_reporters=dict(MODEL_REPORTERS), agent_reporters=dict(AGENT_REPORTERS))
+    model_reporters = {o.name: in_closed_session(o) for o in registry.outcomes()}
+    collector = mesa.DataCollector(model_reporters=model_reporters, agent_reporters=dict(AGENT_REPORTERS))
     collector.collect(model)
     return collector
 

@@ -5,34 +5,38 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.outcomes.registry import SHARE_COLUMNS, SHARES, share, share_text, size_text
+from sim.outcomes import registry
+from sim.outcomes.estimates import share, share_text, size_text
 
 
 def summary_text(runs: pd.DataFrame) -> str:
-    """Coalition shares, government record and the pattern figures of one experiment's runs (per
-    term; shares of a multi-term run with intervals on replicates)."""
+    """The outcomes declared for the summary (sim.outcomes.registry), per term: a binary outcome as the
+    share of runs with its 95 % interval (on replicates), a share as its mean, a count or a continuous
+    outcome as its mean with the 5-95 % range of runs."""
     first = runs.iloc[0]
-    thresholds = {"coalition_blocking": f" ({int(first['blocking'])})",
-                  "coalition_majority": f" ({int(first['majority'])})"}
-    rows = [(m.label + thresholds.get(m.column, ""), share_text(runs, m.column)) for m in SHARES[:3]]
-    rows += [
-        ("largest coalition, seats", f"mean {runs['coalition_max_seats'].mean():.1f}, "
-                                     f"95th percentile {runs['coalition_max_seats'].quantile(0.95):.0f}"),
-        ("government bill pass rate", f"{100 * runs['gov_pass_rate'].mean():.2f} %"),
-        ("government defeats per term", f"mean {runs['gov_defeats'].mean():.3f}, "
-                                        f"terms with none {100 * (runs['gov_defeats'] == 0).mean():.1f} %"),
-        ("expulsions per term", f"mean {runs['expulsions'].mean():.2f}"),
-        ("deputy-initiated share of laws", f"mean {runs['deputy_share_of_laws'].mean():.2f}"),
-    ]
     terms = runs["term"].nunique()
     head = (f"{first['name']}: {size_text(runs)} of {first['parliament.name']}, "
-            f"{int(first['roll_calls'])} roll calls a term" + (", figures per term" if terms > 1 else ""))
+            f"{int(first['roll_calls'])} roll calls a term, blocking minority {int(first['blocking'])}, "
+            f"majority {int(first['majority'])}" + (", figures per term" if terms > 1 else ""))
+    rows = [(o.label, _value_text(runs, o)) for o in registry.outcomes(summary=True)]
     return "\n".join([head] + [f"  {label:<46}{value}" for label, value in rows])
+
+
+def _value_text(runs: pd.DataFrame, o: registry.Outcome) -> str:
+    if o.kind == "binary":
+        return share_text(runs, o.name)
+    values = runs[o.name].dropna()
+    if o.kind == "share":
+        return f"{100 * values.mean():.2f} %  (mean over runs)"
+    # The range's ends are values runs took, so a count's range holds whole numbers.
+    low, high = values.quantile(0.05, interpolation="lower"), values.quantile(0.95, interpolation="higher")
+    return f"mean {values.mean():.3g} {o.unit}  (5-95 % of runs: {low:.3g}-{high:.3g})"
 
 
 def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
     """Per outcome: mean, std, 5/50/95 % quantiles; for 0/1 outcomes also a 95 % Wilson interval
     (on replicates: sim.outcomes.registry)."""
+    binary = registry.outcomes(kind="binary", by_party=None)
     rows = []
     for name in outcomes:
         values = runs[name].dropna().astype(float)
@@ -41,7 +45,7 @@ def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
             "q05": values.quantile(0.05), "q50": values.median(), "q95": values.quantile(0.95),
             "ci95_low": np.nan, "ci95_high": np.nan,
         }
-        if name in SHARE_COLUMNS:
+        if any(name == o.name or (o.by_party and name.startswith(f"{o.name}_")) for o in binary):
             _, row["ci95_low"], row["ci95_high"] = share(runs, name)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import numpy as np
 import pandas as pd
 
@@ -65,20 +67,22 @@ def recorded_tables(model: MajilisModel) -> dict[str, pd.DataFrame]:
             "legislators": legislators_table(model), "expulsions": expulsions_table(model)}
 
 
-# Columns of the expulsions table, with fixed types so that runs without an expulsion write the same schema.
-EXPULSION_COLUMNS = {
-    "term": "int64", "session": "int64", "seat": "int64", "deputy": "int64", "party": "string",
-    "seat_kind": "string", **dict.fromkeys(DIMENSIONS, "float64"),
-    "roll_calls_sat": "int64", "with_executive": "int64", "against_executive": "int64",
-}
-
-
 def expulsions_table(model: MajilisModel) -> pd.DataFrame:
-    """One row per expulsion under the imperative mandate: when (term from 1; session numbered as in
-    the roll-call table), the seat and deputy, party, seat kind, the deputy's true position, and its
-    record: roll calls sat and its votes against the party line, split by whether they went with or
-    against the executive's stance (ODD 7.9)."""
-    return pd.DataFrame(model.expelled, columns=list(EXPULSION_COLUMNS)).astype(EXPULSION_COLUMNS)
+    """One row per expulsion under the imperative mandate (sim.model.record.Expulsion): when (term from
+    1; session numbered as in the roll-call table), the seat and deputy, party, seat kind, the deputy's
+    true position on each dimension, and its record: roll calls sat and its votes against the party
+    line, split by whether they went with or against the executive's stance (ODD 7.9). Typed columns,
+    so that runs without an expulsion write the same schema."""
+    dims = list(DIMENSIONS)
+    columns = {"term": "int64", "session": "int64", "seat": "int64", "deputy": "int64", "party": "string",
+               "seat_kind": "string", **dict.fromkeys(dims, "float64"),
+               "roll_calls_sat": "int64", "with_executive": "int64", "against_executive": "int64"}
+    rows = []
+    for e in model.expelled:
+        row = asdict(e)
+        row |= dict(zip(dims, row.pop("position"), strict=True))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=list(columns)).astype(columns)
 
 
 def legislators_table(model: MajilisModel) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""What a finished run produced: a row of scalar outcomes per term, and per-roll-call tables."""
+"""A finished run's row per term: the declared outcomes, and what the house was and how its parties voted."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ from functools import lru_cache
 import numpy as np
 
 from sim.config import BILL_KINDS, DIMENSIONS
-from sim.model.agenda import GOVERNMENT
 from sim.model.electoral import election_outcomes
 from sim.model.model import MajilisModel
 from sim.model.power import banzhaf, shapley_shubik
 from sim.model.rollcall import NO, VACANT, YES
+from sim.outcomes import registry
+from sim.outcomes.sessions import sessions_of
 
 
 def rice(yes: np.ndarray, no: np.ndarray) -> float:
@@ -24,53 +25,49 @@ def rice(yes: np.ndarray, no: np.ndarray) -> float:
 
 
 def run_outcomes(model: MajilisModel) -> list[dict[str, float]]:
-    """The scalar outcomes of a finished run (DESIGN 4), one row per term."""
-    return [_term_outcomes(model, term) for term in range(len(model.term_stats))]
+    """The outcomes of a finished run, one row per term: every declared outcome (sim.outcomes.registry)
+    over the term's sessions, then the house's thresholds and descriptions by party."""
+    sessions = sessions_of(model)
+    per_term = model.cfg.agenda.sessions_per_term
+    values = {o.name: (o.per_session(sessions), o.base(sessions) if o.base else None)
+              for o in registry.outcomes(by_party=None)}
+    rows = []
+    for term in range(len(model.terms)):
+        window = slice(term * per_term, (term + 1) * per_term)
+        row: dict[str, float] = {"term": term + 1}
+        for o in registry.outcomes(by_party=None):
+            value, base = values[o.name]
+            if o.by_party:
+                reduced = o.reduce(value[window].T, None if base is None else base[window].T)
+                row |= {f"{o.name}_{name}": _typed(o, v) for name, v in zip(model.parties.names, reduced, strict=True)}
+            else:
+                row[o.name] = _typed(o, o.reduce(value[window], None if base is None else base[window]))
+        rows.append(row | _descriptions(model, term))
+    return rows
 
 
-def _term_outcomes(model: MajilisModel, term: int) -> dict[str, float]:
-    r, stats = model.record, model.term_stats[term]
+def _typed(o: registry.Outcome, value: float | np.ndarray) -> float:
+    """Whole numbers for binary and count outcomes, as the table stores them."""
+    return int(value) if o.kind in ("binary", "count") else float(value)
+
+
+def _descriptions(model: MajilisModel, term: int) -> dict[str, float]:
+    """What the term's house was (thresholds, seats, the ruling party's voting power, the coalition's
+    seats session by session, the election that seated it) and how each party voted (Rice cohesion,
+    dissent by dimension)."""
+    r, seats = model.record, model.terms[term].seats
     span = slice(term * model.term_length, min((term + 1) * model.term_length, model.held))
-    gov = r.proposer[span] == GOVERNMENT
-    passed = r.passed[span]
     parties = model.parties
-    ruling_line = r.lines[span, parties.ruling]
-    coalition_seats = r.coalition_seats[span]
-    deputy_laws = int((passed & ~gov).sum())
-    largest = int(coalition_seats.max(initial=0))
-    row: dict[str, float] = {
-        "term": term + 1,
-        "roll_calls": len(passed),
-        "gov_bills": int(gov.sum()),
-        "gov_pass_rate": float(passed[gov].mean()) if gov.any() else float("nan"),
-        "gov_defeats": int((gov & ~passed).sum()),
-        "ruling_party_defeated": int(((ruling_line > 0) & ~passed | (ruling_line < 0) & passed).any()),
-        "laws_passed": int(passed.sum()),
-        "deputy_bills_passed": deputy_laws,
-        "deputy_share_of_laws": deputy_laws / passed.sum() if passed.any() else float("nan"),
-        "coalition_formed": int(largest > 0),
-        "coalition_max_seats": largest,
-        "coalition_mean_seats": float(coalition_seats.mean()) if len(passed) else 0.0,
-        "coalition_power": float(r.coalition_power[span].mean()) if len(passed) else 0.0,
-        "coalition_power_max": float(r.coalition_power[span].max(initial=0.0)),
-        "coalition_blocking": int(largest >= model.blocking),
-        "coalition_majority": int(largest >= model.majority),
-        "blocking": model.blocking,
-        "majority": model.majority,
-        "defections": stats["defections"],
-        "expulsions": stats["expulsions"],
-        "vacancies": stats.get("vacancies", float("nan")),
-        "mean_fear": stats.get("mean_fear", float("nan")),
-    }
-    row |= {f"seats_{name}": seats for name, seats in stats["seats"].items()}
+    row: dict[str, float] = {"blocking": model.blocking, "majority": model.majority}
+    row |= {f"seats_{name}": n for name, n in seats.items()}
     ruling = parties.names[parties.ruling]
-    row |= ruling_power(stats["seats"], ruling, tuple(int(q) for q in model.thresholds))
+    row |= ruling_power(seats, ruling, tuple(int(q) for q in model.thresholds))
     for i, name in enumerate(parties.names[:-1]):
         row[f"rice_{name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
     row |= dissent_by_dimension(model, span)
     # The coalition is formed once a session, so its seats per session are the whole trajectory.
-    for session, seats in enumerate(coalition_seats[:: model.session_length], start=1):
-        row[f"coalition_seats_s{session:02d}"] = int(seats)
+    for session, n in enumerate(r.coalition_seats[span][:: model.session_length], start=1):
+        row[f"coalition_seats_s{session:02d}"] = int(n)
     if model.elections:
         row |= election_outcomes(model.elections[term], ruling, model.majority, int(model.thresholds[1]))
     return row

@@ -18,6 +18,7 @@ import pickle
 from collections.abc import Iterator
 from concurrent.futures import as_completed
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -26,11 +27,11 @@ from tqdm import tqdm
 from sim.analysis.uncertainty import Parameter, at_point, check_priors
 from sim.config import Config
 from sim.files import atomic_path
-from sim.model.model import MajilisModel, run_lockstep
 from sim.model.parties import PartyTable
+from sim.outcomes import registry
 from sim.outcomes.features import Results, session_features
+from sim.runs.batch import available_cores, replicate_seed, run_houses, worker_pool
 from sim.runs.fingerprint import fingerprint
-from sim.runs.replicates import available_cores, replicate_seed, worker_pool
 
 log = logging.getLogger(__name__)
 # Runs per chunk: enough houses in a sitting to share numpy's per-call overhead, few enough that a
@@ -52,6 +53,7 @@ class Plan:
     seed: int
     common_seeds: bool = True
     chunk_runs: int = CHUNK_RUNS
+    keep: tuple[str, ...] = ()  # outcomes to keep per session besides the analysed ones (an observed record's)
 
     def __post_init__(self) -> None:
         if self.points.ndim != 2 or self.points.shape[1] != len(self.parameters):
@@ -63,6 +65,13 @@ class Plan:
         if self.chunk_runs < 1:
             raise ValueError(f"chunk_runs = {self.chunk_runs}: must be at least 1")
         check_priors(self.base, list(self.parameters))
+        for name in self.keep:
+            registry.outcome(name)  # a KeyError names the declared outcomes
+
+    @property
+    def kept(self) -> tuple[str, ...]:
+        """The outcomes whose session values every run keeps (sim.outcomes.features)."""
+        return tuple(dict.fromkeys([o.name for o in registry.outcomes(analysed=True)] + list(self.keep)))
 
     @property
     def points_per_chunk(self) -> int:
@@ -81,7 +90,7 @@ class Plan:
         extra = json.dumps({"parameters": [(p.key, p.low, p.high) for p in self.parameters],
                             "replicates": self.replicates,
                             "seed": self.seed, "common_seeds": self.common_seeds,
-                            "chunk_runs": self.chunk_runs}).encode()
+                            "chunk_runs": self.chunk_runs, "kept": self.kept}).encode()
         points = hashlib.sha256(np.ascontiguousarray(self.points, dtype=np.float64).tobytes()).digest()
         return fingerprint(self.base, extra + points, entry="sim.runs.evaluation")
 
@@ -91,29 +100,24 @@ class Plan:
         return np.random.SeedSequence(self.seed, spawn_key=(point, replicate))
 
 
-def run_points(plan: Plan, points: range) -> tuple[np.ndarray, np.ndarray]:
-    """The runs of these points, all in one lockstep sitting: (features, party features) stacked as
-    (points, replicates, ...)."""
-    models = []
+def run_points(plan: Plan, points: range) -> dict[str, np.ndarray]:
+    """The runs of these points, all in one lockstep sitting: each session feature stacked as
+    (points, replicates, sessions, ...)."""
+    houses = []
     for p in points:
         cfg = at_point(plan.base, list(plan.parameters), plan.points[p])
-        models += [MajilisModel(cfg, rng=np.random.default_rng(plan.seed_of(p, r))) for r in range(plan.replicates)]
-    try:
-        run_lockstep(models)
-        features, party = zip(*(session_features(model) for model in models), strict=True)
-    finally:
-        for model in models:
-            model.release()
+        houses += [(cfg, plan.seed_of(p, r)) for r in range(plan.replicates)]
+    runs = run_houses(houses, partial(session_features, names=plan.kept))
     shape = (len(points), plan.replicates)
-    return np.stack(features).reshape(*shape, *features[0].shape), np.stack(party).reshape(*shape, *party[0].shape)
+    return {name: np.stack([run[name] for run in runs]).reshape(*shape, *runs[0][name].shape) for name in runs[0]}
 
 
 def _chunk_path(store: Path, chunk: int) -> Path:
     return store / f"chunk_{chunk:05d}.npz"
 
 
-def _run_chunk(plan: Plan, chunk: int) -> tuple[int, np.ndarray, np.ndarray]:
-    return (chunk, *run_points(plan, plan.chunk_points(chunk)))
+def _run_chunk(plan: Plan, chunk: int) -> tuple[int, dict[str, np.ndarray]]:
+    return chunk, run_points(plan, plan.chunk_points(chunk))
 
 
 def open_store(plan: Plan, store: Path, owner: bool = True) -> None:
@@ -154,13 +158,13 @@ def compute(plan: Plan, store: Path, workers: int = 0, shard: int = 0, shards: i
     workers = min(workers or available_cores(), len(todo))
     runs = sum(len(plan.chunk_points(c)) for c in todo) * plan.replicates
     with tqdm(total=runs, desc=desc, unit="run", disable=None, smoothing=0.05) as bar:
-        for chunk, features, party in _results(plan, todo, workers):
+        for chunk, features in _results(plan, todo, workers):
             with atomic_path(_chunk_path(store, chunk)) as tmp, tmp.open("wb") as f:
-                np.savez(f, features=features, party=party)
-            bar.update(features.shape[0] * features.shape[1])
+                np.savez(f, **features)
+            bar.update(len(plan.chunk_points(chunk)) * plan.replicates)
 
 
-def _results(plan: Plan, todo: list[int], workers: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
+def _results(plan: Plan, todo: list[int], workers: int) -> Iterator[tuple[int, dict[str, np.ndarray]]]:
     if workers <= 1:
         yield from (_run_chunk(plan, c) for c in todo)
         return
@@ -175,13 +179,12 @@ def gather(plan: Plan, store: Path) -> Results:
     if missing:
         raise FileNotFoundError(f"{store}: {len(missing)} of {plan.chunks} chunks missing (first: {missing[:5]}); "
                                 "compute them before gathering")
-    features, party = [], []
+    chunks = []
     for chunk in range(plan.chunks):
         with np.load(_chunk_path(store, chunk)) as data:
-            features.append(data["features"])
-            party.append(data["party"])
+            chunks.append({name: data[name] for name in data.files})
     names = PartyTable(plan.base).names
-    return Results(np.concatenate(features), np.concatenate(party), list(names))
+    return Results({name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}, list(names))
 
 
 def evaluate(plan: Plan, store: Path, workers: int = 0, desc: str = "points") -> Results:

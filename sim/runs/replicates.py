@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import asdict
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from tqdm import tqdm
 
 from sim.config import Config
-from sim.model.model import MajilisModel, run_lockstep
+from sim.model.model import MajilisModel
 from sim.outcomes.tables import recorded_tables
 from sim.outcomes.terms import run_outcomes
-from sim.runs.lifeline import exit_with
+from sim.runs.batch import available_cores, replicate_seed, run_houses, worker_pool
 
 # Replicates run in lockstep, and per task sent to a worker process: enough to share numpy's per-call
 # overhead of a roll call among many houses and to amortise pickling, few enough to keep a progress bar
 # moving and both cores busy to the end of a 500-replicate job (ten chunks).
 CHUNK = 50
-
-
-def available_cores() -> int:
-    """The cores this process may run on (a cluster job's allocation, not the whole node's)."""
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
-    return os.cpu_count() or 1
-
-
-def replicate_seed(root: int, replicate: int) -> np.random.SeedSequence:
-    """Child `replicate` of the root SeedSequence (what `SeedSequence(root).spawn(n)[replicate]` gives,
-    made alone so that memory does not grow with the replicate count). Replicate r draws the same
-    shocks whatever else the job holds, so every sweep point sees them (common random numbers)."""
-    return np.random.SeedSequence(root, spawn_key=(replicate,))
 
 
 def config_columns(cfg: Config) -> dict[str, Any]:
@@ -67,24 +50,18 @@ Tables = dict[str, pd.DataFrame]
 
 
 def run_replicates(cfg: Config, replicates: range) -> list[tuple[list[dict], Tables]]:
-    """Runs of these replicates, in lockstep (sim.model.run_lockstep): for each, a row of outcomes
-    per term, and the recorded tables (sim.outcomes.recorded_tables) when asked for."""
-    models: list[MajilisModel] = []
-    try:
-        for replicate in replicates:
-            models.append(MajilisModel(cfg, rng=np.random.default_rng(replicate_seed(cfg.run.seed, replicate))))
-        run_lockstep(models)
-        results = []
-        for replicate, model in zip(replicates, models, strict=True):
-            rows = [{"replicate": replicate, **row} for row in run_outcomes(model)]
-            tables = recorded_tables(model) if cfg.run.record_roll_calls else {}
-            for table in tables.values():
-                table.insert(0, "replicate", replicate)
-            results.append((rows, tables))
-        return results
-    finally:
-        for model in models:
-            model.release()
+    """Runs of these replicates, in one lockstep batch (sim.runs.batch): for each, a row of outcomes
+    per term, and the recorded tables (sim.outcomes.tables.recorded_tables) when asked for."""
+    def read(model: MajilisModel) -> tuple[list[dict], Tables]:
+        return run_outcomes(model), recorded_tables(model) if cfg.run.record_roll_calls else {}
+
+    results = []
+    runs = run_houses([(cfg, replicate_seed(cfg.run.seed, r)) for r in replicates], read)
+    for replicate, (rows, tables) in zip(replicates, runs, strict=True):
+        for table in tables.values():
+            table.insert(0, "replicate", replicate)
+        results.append(([{"replicate": replicate, **row} for row in rows], tables))
+    return results
 
 
 def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple[list[dict], Tables]]:
@@ -112,32 +89,6 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
         for chunk in results:
             yield from chunk
             bar.update(len(chunk))
-
-
-@contextmanager
-def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
-    """Worker processes that end with this one (sim.runs.lifeline), and that stop taking work at once
-    when the run is interrupted rather than finishing every chunk already queued."""
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_worker_context(),
-                               initializer=exit_with, initargs=(os.getpid(),))
-    try:
-        yield pool
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _worker_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fork server that has imported the model once, where the platform has
-    one. Forking this process itself is unsafe once it runs threads (tqdm's monitor, pyarrow's pool:
-    Python 3.12 warns of deadlocks), and spawning imports numpy, pandas and Mesa anew in every
-    worker, about 2 s each here. The server starts once per process and serves every later pool."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    return context
 
 
 def run_experiment(

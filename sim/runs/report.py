@@ -15,21 +15,23 @@ from pathlib import Path
 import pandas as pd
 
 from sim.figures.results import comparison_figure, experiment_figures
-from sim.outcomes.registry import SHARES, share
+from sim.outcomes import registry
+from sim.outcomes.estimates import share
 from sim.runs.sweep import MANIFEST, finish_sweep, job_dirs
 
 
 def comparison_table(runs: pd.DataFrame) -> pd.DataFrame:
-    """Per experiment: coalition probabilities with 95 % intervals (on replicates), and mean
-    government defeats."""
+    """Per experiment, the summary's outcomes (sim.outcomes.registry): a binary outcome's share of runs
+    with its 95 % interval (on replicates), the mean of any other."""
     rows = []
     for name, group in runs.groupby("name", sort=False):
         row = {"experiment": name, "replicates": group["replicate"].nunique(), "terms": group["term"].nunique()}
-        for measure in SHARES:
-            p, low, high = share(group, measure.column)
-            row[measure.column] = f"{p:.3f} [{low:.3f}, {high:.3f}]"
-        row["gov_defeats"] = f"{group['gov_defeats'].mean():.2f}"
-        row["coalition_max_seats"] = f"{group['coalition_max_seats'].mean():.1f}"
+        for o in registry.outcomes(summary=True):
+            if o.kind == "binary":
+                p, low, high = share(group, o.name)
+                row[o.name] = f"{p:.3f} [{low:.3f}, {high:.3f}]"
+            else:
+                row[o.name] = f"{group[o.name].mean():.3g}"
         rows.append(row)
     return pd.DataFrame(rows)
 
