@@ -25,7 +25,7 @@ from matplotlib.ticker import MaxNLocator
 from mesa.visualization import SolaraViz
 
 import sim
-from sim.config import BILL_KINDS, Config
+from sim.config import Config
 from sim.figures.results import PARTY_COLOURS, arch_positions
 from sim.model.agenda import GOVERNMENT
 from sim.model.model import MajilisModel
@@ -146,7 +146,7 @@ def last_roll_call(model: MajilisModel) -> RollCall | None:
     else:
         name = f"a deputy of {model.parties.names[proposer]}"
     return RollCall(number=k + 1, session=k // model.session_length + 1, government=proposer == GOVERNMENT,
-                    proposer=name, kind=BILL_KINDS[kind], needed=int(model.thresholds[kind]),
+                    proposer=name, kind=model.bill_kinds[kind], needed=int(model.thresholds[kind]),
                     passed=bool(model.sitting.passed[0, i]), votes=model.sitting.votes[0, i].copy())
 
 

@@ -1,7 +1,7 @@
 """Speed and memory of the model on this machine: `python benchmarks/bench.py [--quick]`.
 
 Prints medians of several repeats, timed with the standard library. The numbers go into the
-README's Performance section; no test asserts them, since machines here are shared and noisy.
+Performance section of docs/DEVELOPING.md; no test asserts them, since machines here are shared and noisy.
 --quick skips the end-to-end runs (1,000 and 10,000 replicates, the 24-point sweep).
 --analysis times only the full Sobol analysis (experiments/sensitivity.py at its defaults), then runs
 it again, kills it halfway through the Sobol points, resumes it, and compares the indices (~25 min).

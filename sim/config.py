@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from fractions import Fraction
 from typing import Any, get_args, get_origin, get_type_hints
 
+# The Majilis's policy space and bill kinds, as configs/config.yaml and configs/rules/majilis.yaml give
+# them; a configuration may declare others (Config.dimensions, RulesConfig.kinds).
 DIMENSIONS = ("russia", "energy", "agriculture")
-BILL_KINDS = ("ordinary", "constitutional", "amendment")
 
 
 def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> Any:
@@ -140,15 +141,35 @@ class AgendaConfig:
     two_dimension_prob: float = _bounded(0.3, *UNIT)
     bill_sd: float = _bounded(0.3, 0.0, None)
     drift_sd: float = _bounded(0.15, 0.0, None)
-    government_kinds: list[float] = _bounded([0.85, 0.12, 0.03], *UNIT)
-    deputy_kinds: list[float] = _bounded([0.97, 0.03, 0.0], *UNIT)
+
+
+@dataclass
+class BillKind:
+    """A kind of bill: the share of all deputies whose yes votes pass it ("more than" the share when
+    strict, else "at least"), and how often the Government's bills and the deputies' are of it."""
+
+    kind: str = "ordinary"
+    share: str = "1/2"
+    strict: bool = True
+    government: float = _bounded(1.0, *UNIT)
+    deputies: float = _bounded(1.0, *UNIT)
+
+
+def _majilis_kinds() -> list[BillKind]:
+    return [BillKind("ordinary", "1/2", True, 0.85, 0.97), BillKind("constitutional", "2/3", False, 0.12, 0.03),
+            BillKind("amendment", "3/4", False, 0.03, 0.0)]
 
 
 @dataclass
 class RulesConfig:
-    ordinary: str = "1/2"
-    constitutional: str = "2/3"
-    amendment: str = "3/4"
+    """The bill kinds, the first being the ordinary law (its threshold is the house's majority). A list:
+    a rules file replaces every kind, never merges with the defaults."""
+
+    kinds: list[BillKind] = field(default_factory=_majilis_kinds)
+
+    @property
+    def names(self) -> list[str]:
+        return [k.kind for k in self.kinds]
 
 
 # The runs table holds one row per replicate and term in memory (about 1 KB a row) and stores seeds as
@@ -170,6 +191,9 @@ class RunConfig:
 @dataclass
 class Config:
     name: str = "baseline"
+    # The policy dimensions, in the order of every platform, salience and ideal point (+1 / -1 poles in
+    # configs/config.yaml). A list: a file that sets it replaces it.
+    dimensions: list[str] = field(default_factory=lambda: list(DIMENSIONS))
     parliament: ParliamentConfig = field(default_factory=ParliamentConfig)
     parties: dict[str, PartyConfig] = field(default_factory=dict)
     independents: IndependentsConfig = field(default_factory=IndependentsConfig)
@@ -211,7 +235,7 @@ def _check_numbers(node: Any, path: str, errors: list[str], bounds: tuple = (Non
             return
 
 
-def unknown_keys(node: Any, schema: type, path: str = "") -> list[str]:
+def unknown_keys(node: Any, schema: Any, path: str = "") -> list[str]:
     """Keys of a mapping (a composed config) that `schema`, a dataclass, does not declare; Hydra's
     `+key=value` adds such keys past the schema, and the dataclass conversion would drop them."""
     hints = get_type_hints(schema)
@@ -246,9 +270,12 @@ def validate(cfg: Config) -> None:
     errors: list[str] = []
     _check_numbers(cfg, "", errors)
     names = list(cfg.parties)
+    n_dim = len(cfg.dimensions)
+    if n_dim < 1 or len(set(cfg.dimensions)) != n_dim:
+        errors.append(f"dimensions = {cfg.dimensions}: must name at least one dimension, each once")
     for name, party in cfg.parties.items():
-        _check_length(party.platform, len(DIMENSIONS), f"parties.{name}.platform", errors)
-        _check_length(party.salience, len(DIMENSIONS), f"parties.{name}.salience", errors)
+        _check_length(party.platform, n_dim, f"parties.{name}.platform", errors)
+        _check_length(party.salience, n_dim, f"parties.{name}.salience", errors)
         if sum(party.salience) <= 0:
             errors.append(f"parties.{name}.salience = {party.salience}: needs a positive entry")
         for rival in party.rivals:
@@ -280,31 +307,35 @@ def validate(cfg: Config) -> None:
     size = house_size(cfg.parliament)
     if size < 1:
         errors.append(f"parliament: the house has {size} seats; it needs at least 1")
-    _check_length(cfg.executive.ideal, len(DIMENSIONS), "executive.ideal", errors)
-    for kinds in ("government_kinds", "deputy_kinds"):
-        probs = getattr(cfg.agenda, kinds)
-        _check_length(probs, len(BILL_KINDS), f"agenda.{kinds}", errors)
-        if abs(sum(probs) - 1.0) > 1e-9:
-            errors.append(f"agenda.{kinds} = {probs}: probabilities of {BILL_KINDS} must sum to 1")
-    shares = []
-    for kind in BILL_KINDS:
-        text = getattr(cfg.rules, kind)
-        try:
-            frac = Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            errors.append(f"rules.{kind} = {text!r}: must be a fraction like '2/3'")
-            continue
-        if not 0 < frac < 1:
-            errors.append(f"rules.{kind} = {text!r}: must lie strictly between 0 and 1")
-        shares.append(frac)
-    # "More than" an ordinary share and "at least" the qualified ones: ordinary < constitutional keeps
-    # the constitutional threshold at or above the ordinary one in a house of any size.
-    if len(shares) == len(BILL_KINDS) and not shares[0] < shares[1] <= shares[2]:
-        r = cfg.rules
-        errors.append(f"rules: ordinary {r.ordinary!r} < constitutional {r.constitutional!r} <= amendment "
-                      f"{r.amendment!r} must hold (a qualified majority is never below the ordinary one)")
+    _check_length(cfg.executive.ideal, n_dim, "executive.ideal", errors)
+    _check_rules(cfg.rules, errors)
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
+
+
+def _check_rules(rules: RulesConfig, errors: list[str]) -> None:
+    kinds = rules.names
+    if not kinds or len(set(kinds)) != len(kinds) or not all(kinds):
+        errors.append(f"rules.kinds: {kinds}: must name at least one bill kind, each once")
+    shares = []
+    for i, kind in enumerate(rules.kinds):
+        try:
+            frac = Fraction(kind.share)
+        except (ValueError, ZeroDivisionError):
+            errors.append(f"rules.kinds.{i}.share = {kind.share!r} ({kind.kind}): must be a fraction like '2/3'")
+            continue
+        if not 0 < frac < 1:
+            errors.append(f"rules.kinds.{i}.share = {kind.share!r} ({kind.kind}): must lie strictly between 0 and 1")
+        shares.append(frac)
+    # The first kind is the ordinary law: a qualified majority above it keeps every other threshold at or
+    # above the ordinary one in a house of any size.
+    if len(shares) == len(rules.kinds) > 1 and not all(s > shares[0] for s in shares[1:]):
+        errors.append(f"rules.kinds: shares {[k.share for k in rules.kinds]}: every kind after the first (the "
+                      "ordinary law) must need a larger share (a qualified majority is never below the ordinary one)")
+    for proposer, bills in (("government", "the Government's bills"), ("deputies", "deputies' bills")):
+        probs = [getattr(k, proposer) for k in rules.kinds]
+        if abs(sum(probs) - 1.0) > 1e-9:
+            errors.append(f"rules.kinds.*.{proposer} = {probs}: the shares of {kinds} among {bills} must sum to 1")
 
 
 def _check_election(cfg: Config, election: ElectionConfig, errors: list[str]) -> None:

@@ -1,4 +1,4 @@
-"""Result files: atomic writes, a streamed roll-call table, and the per-outcome summary."""
+"""Result files written atomically: a whole table, or a table streamed chunk by chunk."""
 
 from __future__ import annotations
 

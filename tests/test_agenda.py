@@ -20,7 +20,7 @@ def test_the_quantile_table_is_the_standard_normal_at_probability_midpoints():
 
 def test_session_noise_has_the_normal_distribution_with_sd_noise_sd():
     cfg = load()
-    a = draw_session(np.random.default_rng(5), cfg.agenda, 0.5, np.arange(2000), 2000, noise_sd=0.4)
+    a = draw_session(np.random.default_rng(5), cfg.agenda, cfg.rules, 3, 0.5, np.arange(2000), 2000, noise_sd=0.4)
     z = a.noise.ravel() / 0.4
     assert a.noise.shape == (cfg.agenda.session_length, 2000)
     # 200,000 draws: the share below a quantile has a standard error under 0.0011.

@@ -47,10 +47,17 @@ def test_the_default_configs_are_valid_and_seat_98():
         (lambda c: setattr(c.parties["qhp"], "rivals", ["qhp"]), "parties.qhp.rivals: 'qhp' is the party itself"),
         (lambda c: c.parliament.list_seats.update(amanat=0) or c.parliament.district_seats.update(amanat=0),
          "the ruling party 'amanat' holds 0 seats; it must hold at least 1"),
-        (lambda c: setattr(c.rules, "constitutional", "1/3"),
-         "rules: ordinary '1/2' < constitutional '1/3' <= amendment"),
-        (lambda c: setattr(c.rules, "amendment", "3/5"),
-         "rules: ordinary '1/2' < constitutional '2/3' <= amendment '3/5'"),
+        (lambda c: setattr(c.rules.kinds[1], "share", "1/3"),
+         "rules.kinds: shares ['1/2', '1/3', '3/4']: every kind after the first (the ordinary law) must need a "
+         "larger share"),
+        (lambda c: setattr(c.rules.kinds[0], "share", "2/3"),
+         "rules.kinds: shares ['2/3', '2/3', '3/4']: every kind after the first"),
+        (lambda c: setattr(c.rules.kinds[2], "kind", "ordinary"),
+         "rules.kinds: ['ordinary', 'constitutional', 'ordinary']: must name at least one bill kind, each once"),
+        (lambda c: setattr(c, "dimensions", ["russia", "energy"]), "parties.qhp.platform = [0.5, 0.4, 0.5]: must have "
+         "2 entries"),
+        (lambda c: setattr(c, "dimensions", ["russia", "russia", "energy"]), "dimensions = ['russia', 'russia', "
+         "'energy']: must name at least one dimension, each once"),
         (lambda c: c.parliament.list_seats.update(nur_otan=3),
          "parliament.list_seats.nur_otan: 'nur_otan' is not a party"),
         (lambda c: c.parliament.list_seats.update(auyl=-2), "parliament.list_seats.auyl = -2: must be >= 0"),
@@ -58,12 +65,13 @@ def test_the_default_configs_are_valid_and_seat_98():
          "exactly one party must be ruling, found ['amanat', 'auyl']"),
         (lambda c: setattr(c.parties["auyl"], "rivals", ["baitak", "kazakh_greens"]),
          "parties.auyl.rivals: 'kazakh_greens' is not a party"),
-        (lambda c: setattr(c.agenda, "government_kinds", [0.5, 0.3, 0.3]),
-         "agenda.government_kinds = [0.5, 0.3, 0.3]: probabilities of ('ordinary', 'constitutional', 'amendment') "
-         "must sum to 1"),
-        (lambda c: setattr(c.rules, "constitutional", "two thirds"),
-         "rules.constitutional = 'two thirds': must be a fraction"),
-        (lambda c: setattr(c.rules, "amendment", "4/3"), "rules.amendment = '4/3': must lie strictly between 0 and 1"),
+        (lambda c: setattr(c.rules.kinds[0], "government", 0.5),
+         "rules.kinds.*.government = [0.5, 0.12, 0.03]: the shares of ['ordinary', 'constitutional', 'amendment'] "
+         "among the Government's bills must sum to 1"),
+        (lambda c: setattr(c.rules.kinds[1], "share", "two thirds"),
+         "rules.kinds.1.share = 'two thirds' (constitutional): must be a fraction"),
+        (lambda c: setattr(c.rules.kinds[2], "share", "4/3"),
+         "rules.kinds.2.share = '4/3' (amendment): must lie strictly between 0 and 1"),
         (lambda c: setattr(c.parties["osdp"], "salience", [0.0, 0.0, 0.0]),
          "parties.osdp.salience = [0.0, 0.0, 0.0]: needs a positive entry"),
     ],
@@ -103,7 +111,7 @@ def test_nan_in_an_elected_house_s_support_is_refused():
 
 @pytest.mark.parametrize("override, named", [
     ("+behavior.loyalty_mena=0.5", "behavior.loyalty_mena: not a configuration key; behavior has: loyalty_mean"),
-    ("+foo=1", "foo: not a configuration key; the top level has: name, parliament"),
+    ("+foo=1", "foo: not a configuration key; the top level has: name, dimensions, parliament"),
     ("+parties.qhp.wip=0.5", "parties.qhp.wip: not a configuration key; parties.qhp has: platform"),
 ])
 def test_a_key_added_with_plus_that_the_schema_lacks_is_refused(override, named):

@@ -31,7 +31,8 @@ def _disciplined_house(cfg: Config, ruling_seats: int, other_seats: int, kind: s
     cfg.behavior.fear_scale = 0.0
     cfg.coalition.enabled = False
     cfg.executive.agenda_share = 1.0
-    cfg.agenda.government_kinds = [float(kind == k) for k in ("ordinary", "constitutional", "amendment")]
+    for k in cfg.rules.kinds:
+        k.government = float(k.kind == kind)
     cfg.agenda.sessions_per_term = 1
     validate(cfg)
     return cfg
@@ -189,7 +190,8 @@ def test_repeated_proposals_drive_the_status_quo_to_the_median_deputy(baseline):
     cfg.independents.regime_alignment = 0.5  # no pull towards or against the executive
     cfg.agenda.two_dimension_prob = 0.0
     cfg.agenda.drift_sd = 0.0
-    cfg.agenda.government_kinds = cfg.agenda.deputy_kinds = [1.0, 0.0, 0.0]
+    for k in cfg.rules.kinds:
+        k.government = k.deputies = float(k.kind == "ordinary")
     cfg.agenda.sessions_per_term = 20
     cfg.executive.agenda_share = 0.0
     for party in cfg.parties.values():

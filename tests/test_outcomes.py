@@ -1,4 +1,4 @@
-"""Outcome measures, and the baseline against the observed patterns P1-P4 (DESIGN 2)."""
+"""Outcome measures, and the baseline against the observed patterns P1-P4 (docs/ODD.md)."""
 
 from __future__ import annotations
 

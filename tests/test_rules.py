@@ -2,7 +2,7 @@
 
 import pytest
 
-from sim.config import RulesConfig
+from sim.config import BillKind, RulesConfig
 from sim.model.rules import blocking_minority, passes, thresholds
 
 
@@ -30,3 +30,12 @@ def test_thresholds_follow_the_house_size(members, expected):
 def test_a_bill_passes_at_the_threshold_and_fails_one_short():
     assert passes(50, 50)
     assert not passes(49, 50)
+
+
+def test_the_first_kind_is_the_majority_and_the_lowest_qualified_kind_sets_the_blocking_minority():
+    # A budget law at three fifths (59 of 98) lowers the blocking minority from 33 to 40 - 0 = 98 - 59 + 1.
+    rules = RulesConfig([*RulesConfig().kinds, BillKind("budget", "3/5", False, 0.0, 0.0)])
+    assert thresholds(rules, 98) == {"ordinary": 50, "constitutional": 66, "amendment": 74, "budget": 59}
+    assert blocking_minority(rules, 98) == 40
+    # A house with one kind of law: what blocks it is what the majority leaves.
+    assert blocking_minority(RulesConfig([BillKind("law", "1/2", True, 1.0, 1.0)]), 98) == 49

@@ -40,8 +40,8 @@ def test_bad_declarations_are_refused_naming_key_value_and_rule(tmp_path: Path):
         check_priors(load(), [Parameter("behavior.noise_sd", -1.0, 1.0, "x")])
     with pytest.raises(ConfigError, match="'nois' is not a configuration key here; known: .*noise_sd"):
         check_priors(load(), [Parameter("behavior.nois", 0, 1, "x")])
-    with pytest.raises(ConfigError, match="rules.ordinary = '1/2': not a real-valued setting"):
-        check_priors(load(), [Parameter("rules.ordinary", 0, 1, "x")])
+    with pytest.raises(ConfigError, match="parliament.name = 'majilis_2023': not a real-valued setting"):
+        check_priors(load(), [Parameter("parliament.name", 0, 1, "x")])
     with pytest.raises(ConfigError, match="agenda.session_length = 100: not a real-valued setting.*shapes"):
         check_priors(load(), [Parameter("agenda.session_length", 50, 150, "x")])
     bad = tmp_path / "u.yaml"

@@ -115,7 +115,7 @@ def consistent(record: Record, results: Results) -> dict[str, np.ndarray]:
 
 def matches(record: Record, results: Results) -> np.ndarray:
     """Whether each run matches every observation."""
-    return np.logical_and.reduce(list(consistent(record, results).values()))
+    return np.all(np.stack(list(consistent(record, results).values())), axis=0)
 
 
 def prior_points(params: list[Parameter], n: int, seed: int) -> np.ndarray:

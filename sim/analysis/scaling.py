@@ -20,14 +20,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.config import DIMENSIONS
 from sim.files import write_table
 
 YEA, NAY = 1, 6
 MIN_VOTES = 100
 
 
-def ideal_points(codes: np.ndarray, dims: int = len(DIMENSIONS)) -> np.ndarray:
+def ideal_points(codes: np.ndarray, dims: int) -> np.ndarray:
     """Recovered coordinates (deputies x dims) from a deputies x roll calls matrix of cast codes."""
     yea, nay = (codes == YEA).astype(float), (codes == NAY).astype(float)
     both = (yea + nay) @ (yea + nay).T
@@ -46,21 +45,27 @@ def r_squared(truth: np.ndarray, coordinates: np.ndarray) -> float:
     return float(1.0 - ((truth - fitted) ** 2).sum() / ((truth - truth.mean()) ** 2).sum())
 
 
+def dimensions_of(legislators: pd.DataFrame) -> list[str]:
+    """The policy dimensions a legislators table holds positions on (sim.outcomes.tables.legislators_table)."""
+    return [c for c in legislators.columns if c not in ("replicate", "deputy", "party", "seat_kind")]
+
+
 def recovery(voteview: pd.DataFrame, legislators: pd.DataFrame) -> pd.DataFrame:
     """Per replicate: deputies scaled and r2_<dimension> for each true dimension."""
+    dims = dimensions_of(legislators)
     rows = []
     for replicate, matrix in voteview.groupby("replicate", sort=True):
         people = legislators[legislators["replicate"] == replicate].set_index("deputy")
         codes = matrix.drop(columns=["replicate", "deputy"]).to_numpy()
         voted = ((codes == YEA) | (codes == NAY)).sum(axis=1) >= MIN_VOTES
-        if voted.sum() <= len(DIMENSIONS) + 1:  # too few to fit
+        if voted.sum() <= len(dims) + 1:  # too few to fit
             rows.append({"replicate": replicate, "deputies": int(voted.sum()),
-                         **{f"r2_{dim}": float("nan") for dim in DIMENSIONS}})
+                         **{f"r2_{dim}": float("nan") for dim in dims}})
             continue
-        coordinates = ideal_points(codes[voted])
-        truth = people.loc[matrix["deputy"].to_numpy()[voted], list(DIMENSIONS)].to_numpy()
+        coordinates = ideal_points(codes[voted], len(dims))
+        truth = people.loc[matrix["deputy"].to_numpy()[voted], dims].to_numpy()
         rows.append({"replicate": replicate, "deputies": int(voted.sum()),
-                     **{f"r2_{dim}": r_squared(truth[:, d], coordinates) for d, dim in enumerate(DIMENSIONS)}})
+                     **{f"r2_{dim}": r_squared(truth[:, d], coordinates) for d, dim in enumerate(dims)}})
     return pd.DataFrame(rows)
 
 
@@ -73,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.job}: no {' or '.join(missing)}; run the job with run.record_roll_calls=true")
     table = recovery(pd.read_parquet(args.job / "voteview.parquet"), pd.read_parquet(args.job / "legislators.parquet"))
     write_table(table, args.job / "scaling.csv")
-    means = ", ".join(f"{dim} {table[f'r2_{dim}'].mean():.2f}" for dim in DIMENSIONS)
+    means = ", ".join(f"{c.removeprefix('r2_')} {table[c].mean():.2f}" for c in table.columns if c.startswith("r2_"))
     print(f"R-squared of the true positions on the recovered ideal points, mean of {len(table)} replicates: {means}")
     print(args.job / "scaling.csv")
     return 0

@@ -88,14 +88,15 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
     n = len(table)
     cols = 4
     fig, axes = plt.subplots(-(-n // cols), cols, figsize=(3.4 * cols, 2.2 * -(-n // cols)))
-    for j, (ax, row) in enumerate(zip(axes.ravel(), table.itertuples(), strict=False)):
-        bins = np.linspace(row.low, row.high, 21)
+    panels = zip(axes.ravel(), table["parameter"], table["low"], table["high"], table["width_ratio"], strict=False)
+    for j, (ax, parameter, low, high, width_ratio) in enumerate(panels):
+        bins = np.linspace(low, high, 21)
         ax.hist(prior[:, j], bins=bins, density=True, color="lightgrey", label="prior")
         ax.hist(posterior[:, j], bins=bins, density=True, histtype="step", color=BLOCK_COLOUR, linewidth=1.6,
                 label="posterior")
         if truth is not None:
             ax.axvline(truth[j], color="black", linewidth=1)
-        ax.set_title(f"{row.parameter.rpartition('.')[2]}  (width x{row.width_ratio:.2f})", fontsize=9)
+        ax.set_title(f"{parameter.rpartition('.')[2]}  (width x{width_ratio:.2f})", fontsize=9)
         ax.set_yticks([])
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7)

@@ -14,7 +14,6 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from parliamentarch import get_seats_centers  # noqa: E402
 
-from sim.config import BILL_KINDS  # noqa: E402
 from sim.files import atomic_path  # noqa: E402
 from sim.model.electoral import allocate_list_seats  # noqa: E402
 from sim.outcomes import registry  # noqa: E402
@@ -63,16 +62,17 @@ def _thresholds(ax: plt.Axes, runs: pd.DataFrame, vertical: bool = True) -> None
 def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool, unit: str) -> None:
     values = values.dropna()
     low, high, mean = values.quantile(0.05), values.quantile(0.95), values.mean()
+    bins: int | list[float]
     if discrete:
         width = max(1, int(np.ceil((values.max() - values.min() + 1) / 40)))
-        bins = np.arange(values.min() - 0.5, values.max() + 1.5, width)
+        bins = np.arange(values.min() - 0.5, values.max() + 1.5, width).tolist()
     else:
         bins = 30 if values.nunique() > 1 else 1
     ax.hist(values, bins=bins, color=MAIN_COLOUR, alpha=0.75, edgecolor="white")
     if discrete:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(min(values.min() - 1, 0), values.max() + 1)
-    ax.axvspan(low, high, color="grey", alpha=0.15, label="5-95 %")
+    ax.axvspan(float(low), float(high), color="grey", alpha=0.15, label="5-95 %")
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
     ax.set_title(title, fontsize=10)
     ax.set_ylabel(unit)
@@ -111,7 +111,7 @@ def house_seats(runs: pd.DataFrame) -> dict[str, int]:
     replicates, so its mean seats are shown, rounded by largest remainder to the house size."""
     first = runs[runs["term"] == 1]
     mean = first[[c for c in runs.columns if c.startswith("seats_")]].mean()
-    mean_seats = {c.removeprefix("seats_"): float(v) for c, v in mean.items()}
+    mean_seats = {str(c).removeprefix("seats_"): float(v) for c, v in mean.items()}
     seats = allocate_list_seats(mean_seats, int(round(mean.sum())), threshold=0.0)
     alignment = {name: runs[f"parties.{name}.regime_alignment"].iloc[0] for name in seats if name != "self_nominated"}
     order = ["self_nominated"] + sorted(alignment, key=lambda n: (alignment[n], n))
@@ -279,20 +279,25 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
     replicates, with the 5-95 % range as a whisker)."""
     colours = plt.get_cmap("Dark2")(np.arange(len(houses)) % 8)
     width = 0.8 / len(houses)
+    # The bill kinds and their thresholds, as the first house's runs table has them.
+    first_runs = next(iter(houses.values()))
+    kinds = [c.removeprefix("threshold_") for c in first_runs.columns if c.startswith("threshold_")]
+    thresholds = {kind: int(first_runs[f"threshold_{kind}"].iloc[0]) for kind in kinds}
+    members = int(first_runs["members"].iloc[0])
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
     for ax, (index, title) in zip(axes, (("banzhaf", "Banzhaf index"), ("shapley", "Shapley-Shubik index")),
                                   strict=True):
         for i, ((label, runs), colour) in enumerate(zip(houses.items(), colours, strict=True)):
             first = runs[runs["term"] == 1]
-            values = [first[f"ruling_{index}_{kind}"] for kind in BILL_KINDS]
+            values = [first[f"ruling_{index}_{kind}"] for kind in kinds]
             mean = np.array([v.mean() for v in values])
             spread = np.array([[m - v.quantile(0.05), v.quantile(0.95) - m] for v, m in zip(values, mean, strict=True)])
             spread = np.clip(spread, 0.0, None)  # rounding can put a quantile a hair past the mean
-            x = np.arange(len(BILL_KINDS)) + (i - (len(houses) - 1) / 2) * width
+            x = np.arange(len(kinds)) + (i - (len(houses) - 1) / 2) * width
             ax.bar(x, mean, width, color=colour, label=label,
                    yerr=spread.T if spread.max() > 1e-9 else None, capsize=2)
-        ax.set_xticks(range(len(BILL_KINDS)), ["ordinary law\n(majority)", "constitutional law\n(2/3)",
-                                               "amendment\n(3/4)"], fontsize=9)
+        ticks = [f"{kind}\n({needed} of {members} votes)" for kind, needed in thresholds.items()]
+        ax.set_xticks(range(len(kinds)), ticks, fontsize=9)
         ax.set_title(f"ruling party's {title}", fontsize=11)
         ax.set_ylim(0, 1.05)
     axes[0].set_ylabel("share of the house's voting power")

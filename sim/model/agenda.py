@@ -12,7 +12,7 @@ from statistics import NormalDist
 
 import numpy as np
 
-from sim.config import DIMENSIONS, AgendaConfig
+from sim.config import AgendaConfig, RulesConfig
 
 GOVERNMENT = -1
 
@@ -20,7 +20,7 @@ GOVERNMENT = -1
 @dataclass(frozen=True)
 class SessionAgenda:
     proposer_seat: np.ndarray  # seat of the initiating deputy, GOVERNMENT for a government bill
-    kind: np.ndarray  # index into BILL_KINDS
+    kind: np.ndarray  # index into the rules' bill kinds
     moves: np.ndarray  # (bills, dimensions) bool: which dimensions the bill changes
     offset: np.ndarray  # (bills, dimensions): the bill's distance from its proposer's ideal
     noise: np.ndarray  # (bills, seats): each deputy's idiosyncratic shock on each roll call
@@ -44,6 +44,8 @@ def _kinds(uniform: np.ndarray, probs: list[float]) -> np.ndarray:
 def draw_session(
     rng: np.random.Generator,
     agenda: AgendaConfig,
+    rules: RulesConfig,
+    dimensions: int,
     agenda_share: float,
     seated_seats: np.ndarray,
     n_seats: int,
@@ -54,14 +56,15 @@ def draw_session(
     the generator: one block of uniforms, one of standard normals for the offsets, one of 16-bit
     integers for the noise."""
     size = agenda.session_length
-    n_dim = len(DIMENSIONS)
+    n_dim = dimensions
     u_gov, u_seat, u_kind, u_first, u_second, u_two = rng.random((6, size))
     offset = agenda.bill_sd * rng.standard_normal((size, n_dim))
     noise = noise_sd * normal_quantiles()[rng.integers(0, 2**16, size=(size, n_seats), dtype=np.uint16)]
     government = (u_gov < agenda_share) | (len(seated_seats) == 0)
     seat = seated_seats[(u_seat * len(seated_seats)).astype(np.int64)] if len(seated_seats) else 0
     proposer_seat = np.where(government, GOVERNMENT, seat)
-    kind = np.where(government, _kinds(u_kind, agenda.government_kinds), _kinds(u_kind, agenda.deputy_kinds))
+    kind = np.where(government, _kinds(u_kind, [k.government for k in rules.kinds]),
+                    _kinds(u_kind, [k.deputies for k in rules.kinds]))
     first = (u_first * n_dim).astype(np.int64)
     second = (first + 1 + (u_second * (n_dim - 1)).astype(np.int64)) % n_dim
     two = u_two < agenda.two_dimension_prob

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.config import CoalitionConfig
-from sim.model.parties import EQUAL_SALIENCE, gain_rows
+from sim.model.parties import equal_salience, gain_rows
 from sim.model.power import banzhaf
 
 if TYPE_CHECKING:
@@ -166,12 +166,12 @@ def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, ca
     for _ in range(50 * len(candidates)):  # a guard: each move changes the coalition, cycles are rare
         v = values(members, players, chamber, cfg)
         inside = np.where(members, v, np.inf)
-        leaver = inside.argmin()
+        leaver = int(np.argmin(inside))
         if inside[leaver] < 0:
             members[leaver] = False
             continue
         outside = np.where(members | ~np.isin(np.arange(len(v)), candidates), -np.inf, v)
-        joiner = outside.argmax()
+        joiner = int(np.argmax(outside))
         if outside[joiner] > 0:
             members[joiner] = True
             continue
@@ -228,6 +228,6 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     return Coalition(
         parties=party_mask, deputies=deputy_mask, seats=int(member_seats.sum()),
         power=power(chamber, int(member_seats.sum()), players.seats[~members]),
-        gain=gain_rows(EQUAL_SALIENCE, centre),
+        gain=gain_rows(equal_salience(len(centre)), centre),
         intent=float(member_seats @ players.intent[members] / member_seats.sum()),
     )

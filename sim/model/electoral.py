@@ -8,14 +8,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.config import Config, ElectionConfig
+from sim.config import Config, ConfigError, ElectionConfig
 from sim.model.composition import Composition, seat_composition
 
 AGAINST_ALL = "against_all"
 
 
 def allocate_list_seats(
-    votes: Mapping[str, int], seats: int, threshold: float, against_all: int = 0
+    votes: Mapping[str, float], seats: int, threshold: float, against_all: float = 0
 ) -> dict[str, int]:
     """Party-list seats under the Law "On Elections", art. 97-1.
 
@@ -86,6 +86,9 @@ def simulate_election(
     """One mixed election: registration, list votes around the configured support, the counting
     manipulation, the list-seat rule, then the single-member districts."""
     cfg = config.parliament.election
+    if cfg is None:
+        raise ConfigError("parliament.election is not set: there is no election to simulate "
+                          "(use parliament=simulated_election)")
     denied = registration_denied(cfg, config, threat or {}, rng)
     registered = tuple(n for n in config.parties if n in cfg.contestants and n not in denied)
     ruling = next(n for n, p in config.parties.items() if p.ruling)

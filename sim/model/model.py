@@ -5,17 +5,17 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from sim.config import DIMENSIONS, Config, validate
+from sim.config import Config, validate
 from sim.model import coalition
 from sim.model.agenda import GOVERNMENT, draw_session
 from sim.model.agents import Deputy, Executive
 from sim.model.coalition import Coalition
 from sim.model.composition import Composition, compose
 from sim.model.electoral import ElectionResult, simulate_election
-from sim.model.parties import EQUAL_SALIENCE, PartyTable, gain_rows
+from sim.model.parties import PartyTable, equal_salience, gain_rows
 from sim.model.record import Expulsion, RollCallRecord, Term
 from sim.model.rollcall import Bill, Chamber, Sitting
-from sim.model.rules import blocking_minority, threshold_array
+from sim.model.rules import blocking_minority, thresholds
 from sim.model.seats import Seats
 
 
@@ -31,6 +31,7 @@ class MajilisModel(mesa.Model):
         validate(cfg)
         super().__init__(rng=rng)
         self.cfg, self.behavior = cfg, cfg.behavior
+        self.dimensions = len(cfg.dimensions)
         # The house of the first term: given, drawn by an election, or the configured seats.
         self.elections: list[ElectionResult] = []
         if composition is None and cfg.parliament.election is not None:
@@ -42,18 +43,21 @@ class MajilisModel(mesa.Model):
         self.executive = Executive(np.array(e.ideal, dtype=float), e.agenda_share, e.accept_loss,
                                    e.sanction_rate, e.threat_decay)
         self.members = comp.size
-        self.thresholds = np.array(threshold_array(cfg.rules, self.members))
+        self.bill_kinds = cfg.rules.names
+        self.thresholds = np.array(list(thresholds(cfg.rules, self.members).values()))
         self.majority = int(self.thresholds[0])
         self.blocking = blocking_minority(cfg.rules, self.members)
         # How often each bill kind comes up: the Government's share of the agenda and the deputies'.
         a = cfg.agenda
         share = e.agenda_share
-        self.kind_frequency = share * np.array(a.government_kinds) + (1 - share) * np.array(a.deputy_kinds)
+        kinds = cfg.rules.kinds
+        self.kind_frequency = (share * np.array([k.government for k in kinds])
+                               + (1 - share) * np.array([k.deputies for k in kinds]))
         self.session_length = a.session_length
         self.term_length = self.session_length * a.sessions_per_term
         self.roll_calls = self.term_length * a.terms
         self.executive_terms = _policy_terms(self.executive.ideal)
-        self.chamber = Chamber(exec_gain=gain_rows(EQUAL_SALIENCE, self.executive.ideal),
+        self.chamber = Chamber(exec_gain=gain_rows(equal_salience(self.dimensions), self.executive.ideal),
                                executive_terms=self.executive_terms, independent=self.parties.independent)
         self.seats = Seats(comp, self.parties, cfg)
         self.occupant: list[Deputy | None] = [None] * self.members
@@ -73,7 +77,7 @@ class MajilisModel(mesa.Model):
         self.terms: list[Term] = [Term(comp.seats())]
         self.expelled: list[Expulsion] = []
         self.record = RollCallRecord(self.roll_calls, self.roll_calls // self.session_length,
-                                     len(self.parties.names), self.members, len(DIMENSIONS))
+                                     len(self.parties.names), self.members, self.dimensions)
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -97,7 +101,7 @@ class MajilisModel(mesa.Model):
     @property
     def status_quo(self) -> np.ndarray:
         """Current policy on (russia, energy, agriculture)."""
-        return self.status_quo_terms[len(DIMENSIONS):] / -2.0
+        return self.status_quo_terms[self.dimensions:] / -2.0
 
     # -- the procedure -------------------------------------------------------------------------
 
@@ -110,21 +114,23 @@ class MajilisModel(mesa.Model):
         i = self.held % self.session_length
         if i == 0:
             self.sitting = self.open_session()
-        status_quo = self.sitting.status_quo_terms[0].copy()
-        self.sitting.roll_call(i)
-        self.last_bill = self.sitting.bill(0, i, status_quo)
+        sitting = self.sitting
+        assert sitting is not None  # opened at the session's first roll call
+        status_quo = sitting.status_quo_terms[0].copy()
+        sitting.roll_call(i)
+        self.last_bill = sitting.bill(0, i, status_quo)
         self.held += 1
         if i == self.session_length - 1:
-            self.close_session(self.sitting, 0)
+            self.close_session(sitting, 0)
 
     def open_session(self) -> Sitting:
         """Drift the status quo, play the coalition game, draw the session's agenda; return the
         session's roll calls, ready to run alone or stacked with other houses'."""
-        drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=len(DIMENSIONS))
+        drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=self.dimensions)
         self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
         self._form_coalition()
         seats, parties, b = self.seats, self.parties, self.behavior
-        a = draw_session(self.rng, self.cfg.agenda, self.executive.agenda_share,
+        a = draw_session(self.rng, self.cfg.agenda, self.cfg.rules, self.dimensions, self.executive.agenda_share,
                          np.flatnonzero(seats.seated), self.members, b.noise_sd)
         # Bills centre on the proposer's ideal pulled towards the executive's by the proposer's
         # regime alignment: deputies draft what the Government's conclusion will accept (ODD 7.2).
@@ -150,7 +156,7 @@ class MajilisModel(mesa.Model):
             noise=a.noise[None],
             deputy_matrix=seats.rule[None],
             party_matrix=parties.line_matrix[None],
-            coalition_gain=b.policy_weight * (c.gain if c else np.zeros(2 * len(DIMENSIONS)))[None],
+            coalition_gain=b.policy_weight * (c.gain if c else np.zeros(2 * self.dimensions))[None],
             coalition_intent=np.array([c.intent if c else 0.0]),
             vacant=~seats.seated[None],
             party_of=seats.party_of[None],
@@ -232,14 +238,14 @@ class MajilisModel(mesa.Model):
                 with_executive=int(s.defections[seat] - s.defections_against[seat]),
                 against_executive=int(s.defections_against[seat]),
             ))
-            if s.expel(seat):
+            if s.expel(int(seat)):
                 continue  # a district deputy sits on without a party
             deputy.remove()
             self.occupant[seat] = None
             if p.take_from_list(party):
                 refill.append(seat)
             else:
-                s.vacate(seat)
+                s.vacate(int(seat))
         # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import DIMENSIONS, Config
-from sim.model.rollcall import CLINE, LINES, NO, STANCE, VACANT, YES
+from sim.config import Config
+from sim.model.rollcall import NO, VACANT, YES, Layout
 
-# The salience of an actor that weighs the three issues alike (the executive, the coalition's centre,
-# a self-nominated deputy's emphasis).
-EQUAL_SALIENCE = np.full(len(DIMENSIONS), 1 / len(DIMENSIONS))
+
+def equal_salience(dimensions: int) -> np.ndarray:
+    """The salience of an actor that weighs every issue alike (the executive, the coalition's centre,
+    a self-nominated deputy's emphasis)."""
+    return np.full(dimensions, 1 / dimensions)
 
 
 def gain_rows(salience: np.ndarray, position: np.ndarray) -> np.ndarray:
@@ -27,7 +29,8 @@ class PartyTable:
         self.names = [*configured, "self_nominated"]
         self.independent = len(configured)
         self.ruling = next(i for i, p in enumerate(configured.values()) if p.ruling)
-        rows, n_dim = self.independent + 1, len(DIMENSIONS)
+        rows, n_dim = self.independent + 1, len(cfg.dimensions)
+        self.layout = layout = Layout(n_dim)
         self.platform = np.zeros((rows, n_dim))
         self.salience = np.zeros((rows, n_dim))
         self.whip = np.zeros(rows)
@@ -49,9 +52,9 @@ class PartyTable:
         self.threat = np.zeros(rows)
         self.coalition_weight = cfg.coalition.weight
         # A party's line is sign-band of line_matrix @ x[:LINES] (ODD 7.4); self-nominated deputies have none.
-        self.line_matrix = np.zeros((rows, LINES))
-        self.line_matrix[:, :STANCE] = cfg.behavior.policy_weight * gain_rows(self.salience, self.platform)
-        self.line_matrix[:, STANCE] = 2 * self.alignment - 1
+        self.line_matrix = np.zeros((rows, layout.lines))
+        self.line_matrix[:, :layout.stance] = cfg.behavior.policy_weight * gain_rows(self.salience, self.platform)
+        self.line_matrix[:, layout.stance] = 2 * self.alignment - 1
         self.line_matrix[self.independent] = 0.0
 
     def sanction(self, counts: np.ndarray, stance: np.ndarray, rate: float) -> None:
@@ -65,7 +68,7 @@ class PartyTable:
 
     def set_coalition(self, members: np.ndarray | None) -> None:
         """The parties that follow the coalition's line this session (None: no coalition)."""
-        self.line_matrix[:, CLINE] = self.coalition_weight * (members if members is not None else 0.0)
+        self.line_matrix[:, self.layout.cline] = self.coalition_weight * (members if members is not None else 0.0)
 
     def fade(self, factor: float) -> None:
         self.threat *= factor

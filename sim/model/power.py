@@ -105,7 +105,7 @@ def _by_size(values: np.ndarray, others: np.ndarray, q: int) -> np.ndarray:
     """share[k, t]: the share of the size-k coalitions of the others (others[j] players of weight values[j])
     that weigh t, for t < q. Shares rather than counts, so 2,000 players neither overflow nor underflow."""
     first, copies, rest = _split_others(values, others)
-    share = np.zeros((others.sum() + 1, q))
+    share = np.zeros((int(others.sum()) + 1, q))
     k = np.arange(copies + 1)
     fits = k * first < q
     share[k[fits], k[fits] * first] = 1.0  # k players of one weight always weigh k * first

@@ -16,13 +16,30 @@ from sim.model.rules import passes
 
 # Vote codes, also the columns of the per-party count table.
 NO, ABSTAIN, YES, VACANT = 0, 1, 2, 3
-# Layout of the roll-call vector x (ODD 7.3): x[:6] the policy terms [a, b], then the executive's
-# stance, the coalition's line, and one party line per party row.
-STANCE, CLINE, LINES = 6, 7, 8
 # A score's vote code: NO at or below -abstain_band, YES above abstain_band, ABSTAIN between; a line is
 # -1, 0 or +1 the same way (ODD 7.4).
 LINE_OF_CODE = np.array([-1.0, 0.0, 1.0])
 SIGN = np.array([-1.0, 1.0])  # the executive's stance, indexed by whether it accepts the bill
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each piece sits in a roll call's vector x (ODD 7.3), for d policy dimensions: x[:2d] the
+    policy terms [a, b], then the executive's stance, the coalition's line, one line per party row."""
+
+    dimensions: int
+
+    @property
+    def stance(self) -> int:
+        return 2 * self.dimensions
+
+    @property
+    def cline(self) -> int:
+        return 2 * self.dimensions + 1
+
+    @property
+    def lines(self) -> int:
+        return 2 * self.dimensions + 2
 
 
 @dataclass(frozen=True)
@@ -43,9 +60,13 @@ class Chamber:
     of self-nominated deputies. Houses of different parameter points share these when the executive's
     ideal and the party list are the same; everything else is per house in the Sitting."""
 
-    exec_gain: np.ndarray  # (6,) rows @ x[:6] is the executive's policy gain
-    executive_terms: np.ndarray  # (6,) policy terms of the executive's ideal point
+    exec_gain: np.ndarray  # (2d,) rows @ x[:2d] is the executive's policy gain
+    executive_terms: np.ndarray  # (2d,) policy terms of the executive's ideal point
     independent: int
+
+    @property
+    def layout(self) -> Layout:
+        return Layout(len(self.exec_gain) // 2)
 
     def same_as(self, other: Chamber) -> bool:
         return (self.independent == other.independent and np.array_equal(self.exec_gain, other.exec_gain)
@@ -63,18 +84,18 @@ class Sitting:
     (stance, passed, lines, votes, then counts and each seat's record) fill in as the roll calls run."""
 
     chamber: Chamber
-    candidate_terms: np.ndarray  # (R, B, 6) policy terms of each bill's target point
-    moves: np.ndarray  # (R, B, 6) bool: the terms a bill changes (both terms of each moved dimension)
+    candidate_terms: np.ndarray  # (R, B, 2d) policy terms of each bill's target point
+    moves: np.ndarray  # (R, B, 2d) bool: the terms a bill changes (both terms of each moved dimension)
     government: np.ndarray  # (R, B) bool: a Government bill
     thresholds: np.ndarray  # (R, B) yes votes the bill needs
     noise: np.ndarray  # (R, B, n) each seat's shock on each roll call
     deputy_matrix: np.ndarray  # (R, n, K) a seat's score is deputy_matrix @ x (ODD 7.5)
-    party_matrix: np.ndarray  # (R, parties + 1, LINES) a party's score is party_matrix @ x[:LINES]
-    coalition_gain: np.ndarray  # (R, 6) policy_weight times the coalition's gain rows, 0 without one
+    party_matrix: np.ndarray  # (R, parties + 1, lines) a party's score is party_matrix @ x[:lines] (Layout)
+    coalition_gain: np.ndarray  # (R, 2d) policy_weight times the coalition's gain rows, 0 without one
     coalition_intent: np.ndarray  # (R,)
     vacant: np.ndarray  # (R, n) bool
     party_of: np.ndarray  # (R, n) party row of each seat
-    status_quo_terms: np.ndarray  # (R, 6), moved by every bill that passes
+    status_quo_terms: np.ndarray  # (R, 2d), moved by every bill that passes
     band: np.ndarray  # (R,) the abstention band's half-width
     accept_loss: np.ndarray  # (R,) the executive's tolerance of a bill's cost
     stance: np.ndarray = field(init=False)
@@ -92,7 +113,9 @@ class Sitting:
     def __post_init__(self) -> None:
         houses, bills, seats = self.noise.shape
         rows = self.party_matrix.shape[1]
-        self.x = np.zeros((houses, LINES + rows))
+        layout = self.chamber.layout
+        self._stance, self._cline, self._lines = layout.stance, layout.cline, layout.lines
+        self.x = np.zeros((houses, self._lines + rows))
         self.stance = np.zeros((houses, bills), dtype=np.int8)
         self.passed = np.zeros((houses, bills), dtype=bool)
         self.lines = np.zeros((houses, bills, rows), dtype=np.int8)
@@ -118,10 +141,10 @@ class Sitting:
         proposal = self._draft(i)
         self._party_lines()
         votes = self.cast_votes(i)
-        passed = passes((votes == YES).sum(axis=1), self.thresholds[:, i])
+        passed = np.asarray(passes((votes == YES).sum(axis=1), self.thresholds[:, i]))
         self.status_quo_terms = np.where(passed[:, None], proposal, self.status_quo_terms)
-        self.stance[:, i], self.passed[:, i] = self.x[:, STANCE], passed
-        self.lines[:, i], self.votes[:, i] = self.x[:, LINES:], votes
+        self.stance[:, i], self.passed[:, i] = self.x[:, self._stance], passed
+        self.lines[:, i], self.votes[:, i] = self.x[:, self._lines:], votes
         if i == self.noise.shape[1] - 1:
             self._count()
 
@@ -131,16 +154,16 @@ class Sitting:
         x[:6] = terms(status quo) - terms(proposal))."""
         half = len(status_quo_terms) // 2
         x = self.x[house]
-        proposal_terms = status_quo_terms - x[:STANCE]
+        proposal_terms = status_quo_terms - x[:self._stance]
         return Bill(status_quo=status_quo_terms[half:] / -2.0, proposal=proposal_terms[half:] / -2.0,
-                    stance=int(x[STANCE]), lines=x[LINES:].copy(), coalition_line=int(x[CLINE]),
+                    stance=int(x[self._stance]), lines=x[self._lines:].copy(), coalition_line=int(x[self._cline]),
                     shocks=self.noise[house, i])
 
     def _draft(self, i: int) -> np.ndarray:
         """A bill moves some dimensions to its candidate point and leaves the others at the status quo;
         the Government redrafts a bill of its own that its conclusion would reject to its ideal point.
         Writes the policy terms and the executive's stance into x; returns the proposal's terms."""
-        sq, moves, policy = self.status_quo_terms, self.moves[:, i], self.x[:, :STANCE]
+        sq, moves, policy = self.status_quo_terms, self.moves[:, i], self.x[:, :self._stance]
         proposal = np.where(moves, self.candidate_terms[:, i], sq)
         np.subtract(sq, proposal, out=policy)
         accepted = self._accepted(policy)
@@ -150,7 +173,7 @@ class Sitting:
                 proposal = np.where(redraft[:, None] & moves, self.chamber.executive_terms, proposal)
                 np.subtract(sq, proposal, out=policy)
                 accepted = self._accepted(policy)
-        self.x[:, STANCE] = SIGN[accepted.view(np.int8)]
+        self.x[:, self._stance] = SIGN[accepted.view(np.int8)]
         return proposal
 
     def _accepted(self, policy: np.ndarray) -> np.ndarray:
@@ -162,11 +185,11 @@ class Sitting:
         """The coalition's line, then each party's line, written into x (ODD 7.4)."""
         x, band = self.x, self.band
         if self.any_coalition:
-            score = (x[:, :STANCE] * self.coalition_gain).sum(axis=1) - self.coalition_intent * x[:, STANCE]
-            x[:, CLINE] = LINE_OF_CODE[vote_codes(score, band)]
-        scores = np.matmul(self.party_matrix, x[:, :LINES, None])[:, :, 0]
-        x[:, LINES:] = LINE_OF_CODE[vote_codes(scores, band[:, None])]
-        x[:, LINES + self.chamber.independent] = 0.0  # self-nominated deputies follow no line
+            score = (x[:, :self._stance] * self.coalition_gain).sum(axis=1) - self.coalition_intent * x[:, self._stance]
+            x[:, self._cline] = LINE_OF_CODE[vote_codes(score, band)]
+        scores = np.matmul(self.party_matrix, x[:, :self._lines, None])[:, :, 0]
+        x[:, self._lines:] = LINE_OF_CODE[vote_codes(scores, band[:, None])]
+        x[:, self._lines + self.chamber.independent] = 0.0  # self-nominated deputies follow no line
 
     def cast_votes(self, i: int) -> np.ndarray:
         """Each seat's vote code (NO, ABSTAIN, YES, or VACANT) on bill i (ODD 7.5)."""

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from sim.config import BILL_KINDS, RulesConfig
+from sim.config import BillKind, RulesConfig
 
 
 def more_than(share: Fraction, members: int) -> int:
@@ -20,28 +20,25 @@ def at_least(share: Fraction, members: int) -> int:
     return math.ceil(share * members)
 
 
+def threshold(kind: BillKind, members: int) -> int:
+    """Yes votes a bill of this kind needs (Constitution art. 61-62 for the Majilis: ordinary laws more
+    than half of all deputies, constitutional laws at least two thirds, amendments at least three fourths)."""
+    return (more_than if kind.strict else at_least)(Fraction(kind.share), members)
+
+
 def thresholds(rules: RulesConfig, members: int) -> dict[str, int]:
-    """Yes votes needed for each bill kind (Constitution art. 61-62): ordinary laws need more than
-    half of all deputies, constitutional laws at least two thirds, amendments at least three fourths."""
-    return {
-        "ordinary": more_than(Fraction(rules.ordinary), members),
-        "constitutional": at_least(Fraction(rules.constitutional), members),
-        "amendment": at_least(Fraction(rules.amendment), members),
-    }
+    """Yes votes needed for each bill kind, in the rules' order (a bill's kind code indexes it)."""
+    return {kind.kind: threshold(kind, members) for kind in rules.kinds}
 
 
 def blocking_minority(rules: RulesConfig, members: int) -> int:
-    """Fewest deputies who, voting no or abstaining, stop a constitutional law."""
-    return members - thresholds(rules, members)["constitutional"] + 1
+    """Fewest deputies who, voting no or abstaining, stop a qualified law (the lowest qualified majority:
+    the constitutional law's in the Majilis; the ordinary law's where there is no other kind)."""
+    needed = list(thresholds(rules, members).values())
+    return members - min(needed[1:] or needed) + 1
 
 
 def passes(yes: int | np.ndarray, threshold: int | np.ndarray) -> bool | np.ndarray:
     """A bill passes when its yes votes reach the threshold; abstentions and absences count as not yes.
     Elementwise on arrays (one bill per house in a Sitting)."""
     return yes >= threshold
-
-
-def threshold_array(rules: RulesConfig, members: int) -> list[int]:
-    """Thresholds in BILL_KINDS order, for indexing by a bill's kind code."""
-    t = thresholds(rules, members)
-    return [t[k] for k in BILL_KINDS]

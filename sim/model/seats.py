@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.config import DIMENSIONS, Config
+from sim.config import Config
 from sim.model.composition import Composition
-from sim.model.parties import EQUAL_SALIENCE, PartyTable, gain_rows
-from sim.model.rollcall import CLINE, LINES, STANCE, Sitting
+from sim.model.parties import PartyTable, equal_salience, gain_rows
+from sim.model.rollcall import Sitting
 
 
 class Seats:
@@ -18,7 +18,8 @@ class Seats:
 
     def __init__(self, comp: Composition, parties: PartyTable, cfg: Config) -> None:
         self.parties, self.cfg, self.behavior = parties, cfg, cfg.behavior
-        n, n_dim = comp.size, len(DIMENSIONS)
+        n, n_dim = comp.size, len(cfg.dimensions)
+        self.layout = parties.layout
         self.party_of = comp.party.copy()
         self.district = comp.district.copy()
         self.ideal = np.zeros((n, n_dim))
@@ -34,7 +35,7 @@ class Seats:
         self.in_coalition = np.zeros(n, dtype=bool)  # self-nominated members of the coalition
         # A seat's vote is sign-band of rule @ x plus noise (ODD 7.5); pull is a self-nominated
         # deputy's own lean towards the executive.
-        self.rule = np.zeros((n, LINES + len(parties.names)))
+        self.rule = np.zeros((n, self.layout.lines + len(parties.names)))
         self.pull = np.zeros(n)
 
     @property
@@ -49,8 +50,8 @@ class Seats:
         independent = code == p.independent
         centre = np.where(independent[:, None], 0.0, p.platform[code])
         spread = np.where(independent, self.cfg.independents.position_sd, b.position_sd)[:, None]
-        self.ideal[seats] = np.clip(centre + spread * rng.standard_normal((k, len(DIMENSIONS))), -1, 1)
-        emphasis = np.where(independent[:, None], EQUAL_SALIENCE, p.salience[code])
+        self.ideal[seats] = np.clip(centre + spread * rng.standard_normal((k, self.ideal.shape[1])), -1, 1)
+        emphasis = np.where(independent[:, None], equal_salience(self.ideal.shape[1]), p.salience[code])
         draws = rng.standard_gamma(b.salience_concentration * emphasis + 1e-9)
         self.salience[seats] = draws / np.maximum(draws.sum(axis=1, keepdims=True), 1e-12)
         self.loyalty[seats] = _beta(rng, b.loyalty_mean, b.loyalty_concentration, k)
@@ -80,7 +81,7 @@ class Seats:
     def set_coalition(self, deputies: np.ndarray | None) -> None:
         """The self-nominated deputies who follow the coalition's line this session (None: no coalition)."""
         self.in_coalition = deputies if deputies is not None else np.zeros(len(self.party_of), dtype=bool)
-        self.rule[:, CLINE] = self.cfg.coalition.weight * self.in_coalition
+        self.rule[:, self.layout.cline] = self.cfg.coalition.weight * self.in_coalition
 
     def fade(self, factor: float) -> None:
         """Mandate threats fade, and fear with them and with the parties' threats (faded before)."""
@@ -96,10 +97,11 @@ class Seats:
         b, p = self.behavior, self.parties
         lam = self.loyalty * p.whip[self.party_of]
         policy = ((1.0 - lam) * b.policy_weight)[:, None]
-        self.rule[:, :STANCE] = policy * gain_rows(self.salience, self.ideal)
-        self.rule[:, CLINE] = self.cfg.coalition.weight * self.in_coalition
-        self.rule[:, LINES:] = 0.0
-        self.rule[np.arange(len(self.party_of)), LINES + self.party_of] = lam
+        layout = self.layout
+        self.rule[:, :layout.stance] = policy * gain_rows(self.salience, self.ideal)
+        self.rule[:, layout.cline] = self.cfg.coalition.weight * self.in_coalition
+        self.rule[:, layout.lines:] = 0.0
+        self.rule[np.arange(len(self.party_of)), layout.lines + self.party_of] = lam
         self.pull = np.where(self.independent, 2 * p.alignment[p.independent] - 1, 0.0)
         self.update_fear()
 
@@ -107,7 +109,7 @@ class Seats:
         """Fear is the base fear plus the threat hanging over the deputy, scaled (ODD 7.7)."""
         threat = np.where(self.independent, self.mandate_threat, self.parties.threat[self.party_of])
         self.fear = np.clip(self.behavior.fear_scale * (self.fear_base + threat), 0.0, 1.0)
-        self.rule[:, STANCE] = self.pull + self.fear
+        self.rule[:, self.layout.stance] = self.pull + self.fear
 
     def add_session(self, sitting: Sitting, house: int, sanction_rate: float) -> None:
         """Add a session's votes (row `house` of the sitting) to each record; a self-nominated deputy's

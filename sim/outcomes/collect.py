@@ -3,7 +3,7 @@
 The reporters are declared here, once. The model collects the house as constructed (so a series has
 its starting point before the first session closes) and then at the end of every session; row k of
 `model.datacollector.get_model_vars_dataframe()` is the house after session k. With it,
-`mesa.batch_run` works on the model under Mesa 3.5 and later (README: For Mesa users).
+`mesa.batch_run` works on the model under Mesa 3.5 and later (docs/DEVELOPING.md: Mesa and Python notes).
 """
 
 from __future__ import annotations

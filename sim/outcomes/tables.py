@@ -7,7 +7,6 @@ from dataclasses import asdict
 import numpy as np
 import pandas as pd
 
-from sim.config import BILL_KINDS, DIMENSIONS
 from sim.model.model import MajilisModel
 from sim.model.rollcall import ABSTAIN, NO, YES
 
@@ -26,7 +25,7 @@ def roll_call_table(model: MajilisModel) -> pd.DataFrame:
         "term": r.session[:done] // model.cfg.agenda.sessions_per_term + 1,
         "session": r.session[:done],
         "proposer": proposer,
-        "kind": np.array(BILL_KINDS)[r.kind[:done]],
+        "kind": np.array(model.bill_kinds)[r.kind[:done]],
         "executive_stance": r.stance[:done],
         "yes": r.counts[:done, :, YES].sum(axis=1),
         "no": r.counts[:done, :, NO].sum(axis=1),
@@ -34,7 +33,7 @@ def roll_call_table(model: MajilisModel) -> pd.DataFrame:
         "passed": r.passed[:done],
         "coalition_seats": r.coalition_seats[:done],
         "coalition_power": r.coalition_power[:done],
-        **{f"moves_{dim}": r.moves[:done, d] for d, dim in enumerate(DIMENSIONS)},
+        **{f"moves_{dim}": r.moves[:done, d] for d, dim in enumerate(model.cfg.dimensions)},
     }
     for i, name in enumerate(names):
         for label, col in (("yes", YES), ("no", NO), ("abstain", ABSTAIN)):
@@ -73,7 +72,7 @@ def expulsions_table(model: MajilisModel) -> pd.DataFrame:
     true position on each dimension, and its record: roll calls sat and its votes against the party
     line, split by whether they went with or against the executive's stance (ODD 7.9). Typed columns,
     so that runs without an expulsion write the same schema."""
-    dims = list(DIMENSIONS)
+    dims = list(model.cfg.dimensions)
     columns = {"term": "int64", "session": "int64", "seat": "int64", "deputy": "int64", "party": "string",
                "seat_kind": "string", **dict.fromkeys(dims, "float64"),
                "roll_calls_sat": "int64", "with_executive": "int64", "against_executive": "int64"}
@@ -93,5 +92,5 @@ def legislators_table(model: MajilisModel) -> pd.DataFrame:
     rows = []
     for deputy, (party, district, ideal) in sorted(model.seated_as.items()):
         rows.append({"deputy": deputy, "party": names[party], "seat_kind": "district" if district else "list",
-                     **{dim: float(x) for dim, x in zip(DIMENSIONS, ideal, strict=True)}})
+                     **{dim: float(x) for dim, x in zip(model.cfg.dimensions, ideal, strict=True)}})
     return pd.DataFrame(rows)

@@ -6,7 +6,6 @@ from functools import lru_cache
 
 import numpy as np
 
-from sim.config import BILL_KINDS, DIMENSIONS
 from sim.model.electoral import election_outcomes
 from sim.model.model import MajilisModel
 from sim.model.power import banzhaf, shapley_shubik
@@ -58,10 +57,12 @@ def _descriptions(model: MajilisModel, term: int) -> dict[str, float]:
     r, seats = model.record, model.terms[term].seats
     span = slice(term * model.term_length, min((term + 1) * model.term_length, model.held))
     parties = model.parties
-    row: dict[str, float] = {"blocking": model.blocking, "majority": model.majority}
+    row: dict[str, float] = {"members": model.members, "blocking": model.blocking, "majority": model.majority}
     row |= {f"seats_{name}": n for name, n in seats.items()}
     ruling = parties.names[parties.ruling]
-    row |= ruling_power(seats, ruling, tuple(int(q) for q in model.thresholds))
+    quotas = {kind: int(q) for kind, q in zip(model.bill_kinds, model.thresholds, strict=True)}
+    row |= {f"threshold_{kind}": q for kind, q in quotas.items()}
+    row |= ruling_power(seats, ruling, quotas)
     for i, name in enumerate(parties.names[:-1]):
         row[f"rice_{name}"] = rice(r.counts[span, i, YES], r.counts[span, i, NO])
     row |= dissent_by_dimension(model, span)
@@ -83,21 +84,22 @@ def dissent_by_dimension(model: MajilisModel, span: slice) -> dict[str, float]:
     with np.errstate(invalid="ignore", divide="ignore"):
         share = (moves.T.astype(float) @ against) / (moves.T.astype(float) @ cast)  # (dimensions, parties)
     return {f"dissent_{name}_{dim}": float(share[d, i])
-            for i, name in enumerate(model.parties.names[:-1]) for d, dim in enumerate(DIMENSIONS)}
+            for i, name in enumerate(model.parties.names[:-1]) for d, dim in enumerate(model.cfg.dimensions)}
 
 
-def ruling_power(seats: dict[str, int], ruling: str, quotas: tuple[int, ...]) -> dict[str, float]:
+def ruling_power(seats: dict[str, int], ruling: str, quotas: dict[str, int]) -> dict[str, float]:
     """The ruling party's Banzhaf and Shapley-Shubik index at each bill kind's threshold in the house
     as it sat at the term's start: parties as blocs, each self-nominated deputy alone."""
     others = tuple(sorted((s for name, s in seats.items() if name not in (ruling, "self_nominated")), reverse=True))
-    return _ruling_power(seats.get(ruling, 0), others, seats.get("self_nominated", 0), quotas)
+    return _ruling_power(seats.get(ruling, 0), others, seats.get("self_nominated", 0), tuple(quotas.items()))
 
 
 @lru_cache(maxsize=1024)
-def _ruling_power(ruling: int, parties: tuple[int, ...], independents: int, quotas: tuple[int, ...]) -> dict:
+def _ruling_power(ruling: int, parties: tuple[int, ...], independents: int,
+                  quotas: tuple[tuple[str, int], ...]) -> dict[str, float]:
     weights = np.array([ruling, *parties, *[1] * independents])
     row = {}
-    for kind, quota in zip(BILL_KINDS, quotas, strict=True):
+    for kind, quota in quotas:
         row[f"ruling_banzhaf_{kind}"] = float(banzhaf(weights, quota)[0])
         row[f"ruling_shapley_{kind}"] = float(shapley_shubik(weights, quota)[0])
     return row

@@ -54,7 +54,7 @@ class RunHooks(Callback):
     def on_job_end(self, config: DictConfig, job_return: JobReturn, **kwargs: Any) -> None:
         if config.hydra.mode == RunMode.MULTIRUN:
             log.info("job %s finished (%s): %s", config.hydra.job.num, job_return.status.name,
-                     " ".join(job_return.overrides))
+                     " ".join(job_return.overrides or ()))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         missing = finish_sweep(Path(config.hydra.sweep.dir))

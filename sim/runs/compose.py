@@ -39,6 +39,10 @@ def to_config(dcfg: DictConfig) -> Config:
     if unknown:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(unknown))
     cfg = OmegaConf.to_object(task)
+    # Only a config composed on the registered schema (config.yaml's defaults) becomes a Config.
+    if not isinstance(cfg, Config):
+        raise ConfigError("the composed config is not typed by config_schema: config.yaml's defaults list "
+                          "must start with config_schema (registered by register_schema)")
     validate(cfg)
     return apply_minor(cfg)
 

@@ -20,6 +20,7 @@ from concurrent.futures import as_completed
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 from tqdm import tqdm
@@ -160,7 +161,9 @@ def compute(plan: Plan, store: Path, workers: int = 0, shard: int = 0, shards: i
     with tqdm(total=runs, desc=desc, unit="run", disable=None, smoothing=0.05) as bar:
         for chunk, features in _results(plan, todo, workers):
             with atomic_path(_chunk_path(store, chunk)) as tmp, tmp.open("wb") as f:
-                np.savez(f, **features)
+                # numpy 2's savez has a bool keyword (allow_pickle) that mypy matches every array against;
+                # naming it here would instead store an array of that name under numpy 1.26 (still supported).
+                np.savez(f, **cast(dict[str, Any], features))
             bar.update(len(plan.chunk_points(chunk)) * plan.replicates)
 
 

@@ -70,7 +70,8 @@ def _compute(cfg: Config, out: Path) -> pd.DataFrame:
                    } if cfg.run.record_roll_calls else {}
         runs = run_experiment(cfg, on_table=lambda name, table: streams[name](table))
     write_table(runs, out / "runs.parquet")
-    outcomes = list(runs.columns[runs.columns.get_loc("replicate") + 1:])
+    columns = [str(c) for c in runs.columns]
+    outcomes = columns[columns.index("replicate") + 1:]
     write_table(summarize(runs, outcomes), out / "summary.csv")
     if cfg.run.figures:
         experiment_figures(runs, out)

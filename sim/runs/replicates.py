@@ -32,6 +32,9 @@ def config_columns(cfg: Config) -> dict[str, Any]:
         if isinstance(node, dict):
             for k, v in node.items():
                 walk(v, f"{key}.{k}" if key else str(k))
+        elif isinstance(node, list) and all(isinstance(v, dict) for v in node):  # bill kinds: by position
+            for k, v in enumerate(node):
+                walk(v, f"{key}.{k}")
         elif isinstance(node, list):
             if all(isinstance(v, (int, float)) for v in node):
                 for k, v in enumerate(node):
@@ -78,6 +81,7 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
     show = cfg.run.progress if progress is None else progress
     chunks = [range(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
     with ExitStack() as stack:
+        results: Iterator[list[tuple[list[dict], Tables]]]
         if workers == 1 or len(chunks) == 1:  # a pool costs more than it saves on one chunk
             results = map(run_replicates, [cfg] * len(chunks), chunks)
         else:

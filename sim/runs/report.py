@@ -51,9 +51,9 @@ def main(argv: list[str] | None = None) -> int:
                          f"({MANIFEST}, written by run.py -m)")
         missing = finish_sweep(args.paths[0])
         return 1 if missing or not job_dirs(args.paths[0]) else 0
-    missing = [str(p) for p in args.paths if not (p / "runs.parquet").exists()]
-    if missing:
-        parser.error(f"no runs.parquet in: {', '.join(missing)}")
+    without_runs = [str(p) for p in args.paths if not (p / "runs.parquet").exists()]
+    if without_runs:
+        parser.error(f"no runs.parquet in: {', '.join(without_runs)}")
     runs = [pd.read_parquet(p / "runs.parquet") for p in args.paths]
     if len(runs) == 1:
         for figure in experiment_figures(runs[0], args.out or args.paths[0]):
