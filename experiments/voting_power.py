@@ -1,10 +1,15 @@
-"""Study: how much can the ruling party decide alone, at each threshold, in the 2021 and 2023 houses,
-an elected one and one it no longer rules?
+"""Study: what can the players outside the ruling party do by arithmetic alone, and how much does the
+ruling party decide alone, at each threshold, in the 2021 and 2023 houses, an elected one and one it
+no longer rules?
 
-    python experiments/voting_power.py [--replicates N]
+    python experiments/voting_power.py [--replicates N] [--write-docs]
 
-Runs (or reuses) convocation_2021, baseline, free_and_fair and ruling_minority through run.py, draws
-docs/figures/voting_power.png from their runs tables and prints the ruling party's indices.
+Runs (or reuses) convocation_2021, baseline, free_and_fair and ruling_minority through run.py. Writes
+experiments/results/voting_power/feasibility.csv (per house as elected and bill kind: the sets of
+non-ruling players that can block or pass it, and the fewest parties and self-nominated deputies a
+blocking set needs; sim/analysis/feasibility.py) and voting_power.png (the ruling party's Banzhaf and
+Shapley-Shubik indices), and prints both in words. With --write-docs the figure replaces
+docs/figures/voting_power.png.
 """
 
 from __future__ import annotations
@@ -12,23 +17,54 @@ from __future__ import annotations
 import argparse
 
 import pandas as pd
-from study import FIGURES, run_named
+from study import FIGURES, RESULTS, run_named
 
+from sim.analysis.feasibility import feasibility, feasibility_text
 from sim.figures.results import power_figure
+from sim.files import write_table
 
 HOUSES = {"2021 (CEC; 107 with the Assembly's 9)": "convocation_2021", "2023 (CEC)": "baseline",
           "simulated free and fair election": "free_and_fair", "ruling party without a majority": "ruling_minority"}
+OUT = RESULTS / "voting_power"
+
+
+def house_feasibility(label: str, runs: pd.DataFrame) -> pd.DataFrame:
+    """feasibility() of every distinct house a job's first terms sat, with how many replicates sat it
+    (one for a fixed house; an elected house differs between replicates)."""
+    first = runs[runs["term"] == 1]
+    ruling = next(c.split(".")[1] for c in runs.columns if c.startswith("parties.") and c.endswith(".ruling")
+                  and first[c].iloc[0])
+    seat_columns = [c for c in first.columns if c.startswith("seats_")]
+    kinds = [c.removeprefix("threshold_") for c in first.columns if c.startswith("threshold_")]
+    tables = []
+    for values, group in first.groupby(seat_columns + [f"threshold_{k}" for k in kinds], sort=False):
+        seats = {c.removeprefix("seats_"): int(v) for c, v in zip(seat_columns, values, strict=False)}
+        thresholds = {k: int(group[f"threshold_{k}"].iloc[0]) for k in kinds}
+        table = feasibility(seats, ruling, thresholds)
+        table.insert(0, "replicates", len(group))
+        table.insert(0, "house", label)
+        tables.append(table)
+    return pd.concat(tables, ignore_index=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=500)
+    parser.add_argument("--replicates", type=int, default=500, help="replicates of each house (at least 1)")
+    parser.add_argument("--write-docs", action="store_true", help="replace docs/figures/voting_power.png")
     args = parser.parse_args()
+    if args.replicates < 1:
+        parser.error(f"--replicates = {args.replicates}: must be at least 1")
     houses = {label: run_named(name, args.replicates) for label, name in HOUSES.items()}
+    table = pd.concat([house_feasibility(label, runs) for label, runs in houses.items()], ignore_index=True)
+    write_table(table, OUT / "feasibility.csv")
+    for label in houses:
+        rows = table[table["house"] == label].sort_values("replicates", ascending=False, kind="stable")
+        common = rows.groupby("kind", sort=False).head(1)  # an elected house: its most frequent composition
+        print(f"{label}:" + "".join(f"\n  {feasibility_text(row)}" for _, row in common.iterrows()))
     columns = [c for c in houses["2023 (CEC)"].columns if c.startswith(("ruling_banzhaf", "ruling_shapley"))]
     print(pd.DataFrame({label: runs[columns].mean() for label, runs in houses.items()}).round(3).to_string())
-    FIGURES.mkdir(parents=True, exist_ok=True)
-    print(power_figure(houses, FIGURES / "voting_power.png"))
+    print(OUT / "feasibility.csv")
+    print(power_figure(houses, (FIGURES if args.write_docs else OUT) / "voting_power.png"))
 
 
 if __name__ == "__main__":

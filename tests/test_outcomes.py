@@ -8,6 +8,8 @@ import pytest
 from helpers import load, run
 
 from sim.model.model import MajilisModel, run_lockstep
+from sim.outcomes import registry
+from sim.outcomes.sessions import Sessions
 from sim.outcomes.tables import expulsions_table, roll_call_table
 from sim.outcomes.terms import rice
 from sim.runs.replicates import replicate_seed, run_experiment
@@ -92,3 +94,30 @@ def test_the_runs_table_is_flat_and_reproducible(baseline_runs):
     assert {"behavior.loyalty_mean", "parties.qhp.regime_alignment", "run.seed", "replicate",
             "coalition_formed", "rice_amanat"} <= set(baseline_runs.columns)
     assert baseline_runs.replicate.tolist() == list(range(60))
+
+
+def _sessions(coalition_seats: list[int], ruling_seated: list[int], ruling_elected: int) -> Sessions:
+    s = len(coalition_seats)
+    return Sessions(government=np.ones((s, 2), dtype=bool), passed=np.ones((s, 2), dtype=bool),
+                    lines=np.zeros((s, 2, 2), dtype=np.int8), ruling=0,
+                    coalition_seats=np.array(coalition_seats), coalition_power=np.zeros(s), blocking=33, majority=50,
+                    defections=np.zeros(s, dtype=int), expulsions=np.zeros((s, 2), dtype=int),
+                    mean_fear=np.zeros(s), vacancies=np.zeros(s, dtype=int), ruling_seated=np.array(ruling_seated),
+                    ruling_elected=np.full(s, ruling_elected))
+
+
+@pytest.mark.parametrize("seats, share, longest", [([0, 52, 52, 0, 40], 0.6, 2), ([52, 0, 0, 0, 0], 0.2, 1),
+                                                   ([0] * 5, 0.0, 0), ([9] * 5, 1.0, 5)])
+def test_how_long_a_coalition_lasts_by_hand(seats, share, longest):
+    s = _sessions(seats, [62] * 5, 62)
+    for name, expected in (("coalition_share_of_sessions", share), ("coalition_longest_spell", longest),
+                           ("coalition_formed", float(any(seats)))):
+        o = registry.outcome(name)
+        assert o.reduce(o.per_session(s)) == pytest.approx(expected), name
+
+
+@pytest.mark.parametrize("seated, elected, collapsed", [([62, 61, 60, 60, 60], 62, 0), ([62, 55, 49, 49, 49], 62, 1),
+                                                        ([46, 46, 45, 45, 45], 46, 1), ([46] * 5, 46, 0)])
+def test_a_ruling_party_collapses_below_the_majority_it_won_or_below_what_it_won(seated, elected, collapsed):
+    o = registry.outcome("ruling_collapse")
+    assert o.reduce(o.per_session(_sessions([0] * 5, seated, elected))) == collapsed

@@ -177,7 +177,7 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
             p, low, high = share(group, o.name)
             ax.bar(j + (i - (len(names) - 1) / 2) * width, p, width, color=colour,
                    yerr=[[p - low], [high - p]], capsize=2, label=names[i] if j == 0 else None)
-    ax.set_xticks(range(len(binary)), [textwrap.fill(o.label, 20) for o in binary], fontsize=8)
+    ax.set_xticks(range(len(binary)), [textwrap.fill(o.label, 16) for o in binary], fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share of runs (95 % interval on replicates)")
     ax.legend(fontsize=8)
@@ -279,11 +279,14 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
     replicates, with the 5-95 % range as a whisker)."""
     colours = plt.get_cmap("Dark2")(np.arange(len(houses)) % 8)
     width = 0.8 / len(houses)
-    # The bill kinds and their thresholds, as the first house's runs table has them.
-    first_runs = next(iter(houses.values()))
-    kinds = [c.removeprefix("threshold_") for c in first_runs.columns if c.startswith("threshold_")]
-    thresholds = {kind: int(first_runs[f"threshold_{kind}"].iloc[0]) for kind in kinds}
-    members = int(first_runs["members"].iloc[0])
+    # The bill kinds and the shares of all deputies they need, as the first house's configuration has them.
+    first_runs = next(iter(houses.values())).iloc[0]
+    kinds: list[str] = []
+    shares: list[str] = []
+    while f"rules.kinds.{len(kinds)}.kind" in first_runs:
+        kinds.append(first_runs[f"rules.kinds.{len(kinds)}.kind"])
+        rule = "more than " if first_runs[f"rules.kinds.{len(shares)}.strict"] else "at least "
+        shares.append(rule + first_runs[f"rules.kinds.{len(shares)}.share"])
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.6), sharey=True)
     for ax, (index, title) in zip(axes, (("banzhaf", "Banzhaf index"), ("shapley", "Shapley-Shubik index")),
                                   strict=True):
@@ -296,7 +299,7 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
             x = np.arange(len(kinds)) + (i - (len(houses) - 1) / 2) * width
             ax.bar(x, mean, width, color=colour, label=label,
                    yerr=spread.T if spread.max() > 1e-9 else None, capsize=2)
-        ticks = [f"{kind}\n({needed} of {members} votes)" for kind, needed in thresholds.items()]
+        ticks = [f"{kind}\n({share} of all deputies)" for kind, share in zip(kinds, shares, strict=True)]
         ax.set_xticks(range(len(kinds)), ticks, fontsize=9)
         ax.set_title(f"ruling party's {title}", fontsize=11)
         ax.set_ylim(0, 1.05)

@@ -178,7 +178,7 @@ class MajilisModel(mesa.Model):
         fade = (1.0 - e.threat_decay) ** (self.session_length / 100)
         self.parties.fade(fade)
         self.seats.fade(fade)
-        self.record.house_after(self.session, self.seats.fear, self.seats.seated)
+        self.record.house_after(self.session, self.seats.fear, self.seats.seated, self.seats.party_of)
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
             self._close_term()

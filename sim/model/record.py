@@ -38,7 +38,8 @@ class RollCallRecord:
     """Per roll call: session, proposer (GOVERNMENT or a party row), bill kind, the dimensions the bill
     moves, the executive's stance, the result, the coalition's seats and power, every party line and
     every seat's vote, and the votes by party and code. Per session: who sat in each seat, and at its
-    close the votes against party lines, the mean fear of the seated deputies and the vacant seats."""
+    close the votes against party lines, the mean fear of the seated deputies, the vacant seats and the
+    seated deputies of each party."""
 
     def __init__(self, roll_calls: int, sessions: int, party_rows: int, seats: int, dimensions: int) -> None:
         self.session = np.zeros(roll_calls, dtype=np.int64)
@@ -57,6 +58,7 @@ class RollCallRecord:
         self.defections = np.zeros(sessions, dtype=np.int64)
         self.mean_fear = np.full(sessions, np.nan)
         self.vacancies = np.zeros(sessions, dtype=np.int64)
+        self.seated_by_party = np.zeros((sessions, party_rows), dtype=np.int64)
         self.span = slice(0, 0)
 
     def open_session(self, span: slice, session: int, proposer: np.ndarray, kind: np.ndarray, moves: np.ndarray,
@@ -74,7 +76,8 @@ class RollCallRecord:
         self.lines[span], self.votes[span] = sitting.lines[house], sitting.votes[house]
         self.counts[span] = sitting.counts[house]
 
-    def house_after(self, session: int, fear: np.ndarray, seated: np.ndarray) -> None:
+    def house_after(self, session: int, fear: np.ndarray, seated: np.ndarray, party_of: np.ndarray) -> None:
         """The house at a session's close, after its sanctions and expulsions."""
         self.mean_fear[session] = fear[seated].mean() if seated.any() else np.nan
         self.vacancies[session] = (~seated).sum()
+        self.seated_by_party[session] = np.bincount(party_of[seated], minlength=self.seated_by_party.shape[1])

@@ -21,8 +21,9 @@ from sim.outcomes.sessions import Sessions
 
 Kind = Literal["binary", "count", "share", "continuous"]
 # How session values make a term's (or an analysis window's) value: any session positive, their sum,
-# their largest, their mean, the last session's, or the sum of the values over the sum of the bases.
-Reduce = Literal["any", "sum", "max", "mean", "last", "ratio"]
+# their largest, their mean, the last session's, the longest run of consecutive positive sessions, or
+# the sum of the values over the sum of the bases.
+Reduce = Literal["any", "sum", "max", "mean", "last", "longest", "ratio"]
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,12 @@ class Outcome:
             return values.mean(axis=-1)
         if how == "last":
             return values[..., -1].astype(float)
+        if how == "longest":
+            run = longest = np.zeros(values.shape[:-1])
+            for session in np.moveaxis(values > 0, -1, 0):
+                run = (run + 1) * session
+                longest = np.maximum(longest, run)
+            return longest
         assert base is not None
         total = base.sum(axis=-1)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -119,6 +126,12 @@ def _ruling_defeated(s: Sessions) -> np.ndarray:
     return ((line > 0) & ~s.passed | (line < 0) & s.passed).sum(axis=1)
 
 
+def _collapsed(s: Sessions) -> np.ndarray:
+    """The ruling party below what it won, and below the majority if it won one: its own expulsions
+    (a district deputy leaving it, or a list it has run out of) have cost it the house it was elected to."""
+    return s.ruling_seated < np.minimum(s.ruling_elected, s.majority)
+
+
 def _roll_calls(s: Sessions) -> np.ndarray:
     return np.full(s.count, s.passed.shape[1])
 
@@ -130,6 +143,10 @@ for _outcome in (
             lambda s: s.coalition_seats >= s.blocking, "any", summary=True, analysed=True),
     Outcome("coalition_majority", "the coalition reaches a majority", "share of runs", "binary",
             lambda s: s.coalition_seats >= s.majority, "any", summary=True),
+    Outcome("coalition_share_of_sessions", "sessions with a coalition", "share of sessions", "share",
+            lambda s: s.coalition_seats > 0, "mean", summary=True),
+    Outcome("coalition_longest_spell", "longest spell of a coalition", "sessions", "count",
+            lambda s: s.coalition_seats, "longest", summary=True),
     Outcome("coalition_max_seats", "largest coalition", "seats", "count", lambda s: s.coalition_seats, "max",
             summary=True),
     Outcome("coalition_mean_seats", "coalition seats, mean over sessions", "seats", "continuous",
@@ -145,6 +162,8 @@ for _outcome in (
     Outcome("gov_defeats", "Government defeats", "bills", "count", _gov_defeats, "sum", summary=True, analysed=True),
     Outcome("ruling_party_defeated", "ruling party defeated at least once", "share of runs", "binary",
             _ruling_defeated, "any"),
+    Outcome("ruling_collapse", "ruling party collapsed by its own expulsions", "share of runs", "binary",
+            _collapsed, "any", summary=True),
     Outcome("laws_passed", "laws passed", "laws", "count", _laws, "sum"),
     Outcome("deputy_bills_passed", "deputy-initiated laws", "laws", "count", _deputy_laws, "sum"),
     Outcome("deputy_share_of_laws", "deputy-initiated share of laws", "share of laws", "share", _deputy_laws,

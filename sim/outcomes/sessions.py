@@ -27,6 +27,8 @@ class Sessions:
     expulsions: np.ndarray  # (S, party rows) expulsions at the session's close
     mean_fear: np.ndarray  # (S,) mean fear of the seated deputies at the session's close
     vacancies: np.ndarray  # (S,) vacant seats at the session's close
+    ruling_seated: np.ndarray  # (S,) the ruling party's seated deputies at the session's close
+    ruling_elected: np.ndarray  # (S,) the seats it won at the election of the session's term
 
     @property
     def count(self) -> int:
@@ -39,6 +41,9 @@ def sessions_of(model: MajilisModel) -> Sessions:
     s = model.session
     done = s * n
     rows = {name: i for i, name in enumerate(model.parties.names)}
+    ruling = model.parties.names[model.parties.ruling]
+    per_term = model.cfg.agenda.sessions_per_term
+    elected = np.array([model.terms[k // per_term].seats.get(ruling, 0) for k in range(s)], dtype=np.int64)
     expulsions = np.zeros((s, len(rows)), dtype=np.int64)
     for expulsion in model.expelled:
         expulsions[expulsion.session, rows[expulsion.party]] += 1
@@ -55,4 +60,6 @@ def sessions_of(model: MajilisModel) -> Sessions:
         expulsions=expulsions,
         mean_fear=r.mean_fear[:s],
         vacancies=r.vacancies[:s],
+        ruling_seated=r.seated_by_party[:s, model.parties.ruling],
+        ruling_elected=elected,
     )
