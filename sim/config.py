@@ -29,18 +29,31 @@ def _bounded(default: Any, lo: float | None = None, hi: float | None = None) -> 
 
 UNIT = (0.0, 1.0)
 SPACE = (-1.0, 1.0)
+# Declared bounds on what is otherwise unbounded. A weight or scale past a million is a typo, not a
+# setting: the vote rule squares and sums such numbers, and float arithmetic overflows long before 1e308.
+MAX_SCALE = 1e6
+# A house of ten thousand seats is a hundred Majilises; the power indices and the per-seat arrays grow
+# with it, and 5,000,000 seats would exhaust memory after minutes of work.
+MAX_SEATS = 10_000
+# Roll calls a session and sessions a term, terms a run: far past any parliament's calendar.
+MAX_SESSION_LENGTH = 100_000
+MAX_SESSIONS = 1_000
+# What one house holds in memory: a session's shocks (roll calls x seats, float64, for each of the 50
+# houses of a lockstep batch) and the run's votes (roll calls x seats); beyond these a run needs GiBs.
+MAX_SESSION_CELLS = 2_000_000
+MAX_RUN_CELLS = 50_000_000
 
 
 @dataclass
 class PartyConfig:
     platform: list[float] = _bounded([0.0, 0.0, 0.0], *SPACE)
-    salience: list[float] = _bounded([1.0, 1.0, 1.0], 0.0, None)
+    salience: list[float] = _bounded([1.0, 1.0, 1.0], 0.0, MAX_SCALE)
     regime_alignment: float = _bounded(0.5, *UNIT)
     whip_strength: float = _bounded(0.8, *UNIT)
     registration_security: float = _bounded(0.5, *UNIT)
     opposition_intent: float = _bounded(0.2, *UNIT)
     rivals: list[str] = field(default_factory=list)
-    reserve: int = _bounded(10, 0, None)
+    reserve: int = _bounded(10, 0, MAX_SEATS)
     imperative_mandate: bool = True
     ruling: bool = False
 
@@ -49,7 +62,7 @@ class PartyConfig:
 class IndependentsConfig:
     regime_alignment: float = _bounded(0.6, *UNIT)
     opposition_intent: float = _bounded(0.3, *UNIT)
-    position_sd: float = _bounded(0.5, 0.0, None)
+    position_sd: float = _bounded(0.5, 0.0, MAX_SCALE)
     fear_base: float = _bounded(0.3, *UNIT)
 
 
@@ -65,7 +78,7 @@ class MinorConfig:
 
 @dataclass
 class DistrictConfig:
-    seats: int = _bounded(29, 0, None)
+    seats: int = _bounded(29, 0, MAX_SEATS)
     ruling_advantage: float = _bounded(0.69, *UNIT)
     candidate_denial: float = _bounded(0.22, *UNIT)
     self_nominated_share: float = _bounded(0.825, *UNIT)
@@ -73,17 +86,17 @@ class DistrictConfig:
 
 @dataclass
 class ElectionConfig:
-    list_seats: int = _bounded(69, 0, None)
+    list_seats: int = _bounded(69, 0, MAX_SEATS)
     threshold: float = _bounded(0.05, *UNIT)
-    turnout: int = _bounded(6366441, 1, None)
+    turnout: int = _bounded(6366441, 1, 10**10)  # a hundred times the world's largest electorate
     support: dict[str, float] = field(default_factory=dict)
-    concentration: float = _bounded(300.0, 0.001, None)
+    concentration: float = _bounded(300.0, 0.001, MAX_SCALE)
     manipulation: float = _bounded(0.03, *UNIT)
     contestants: list[str] = field(default_factory=list)
     denial_base: float = _bounded(0.0, *UNIT)
     denial_bias: float = _bounded(1.0, *UNIT)
     tolerated_intent: float = _bounded(0.5, 0.0, 0.999)
-    threat_level: float = _bounded(1.0, 0.0, None)
+    threat_level: float = _bounded(1.0, 0.0, MAX_SCALE)
     threat_denial: float = _bounded(0.5, *UNIT)
     districts: DistrictConfig = field(default_factory=DistrictConfig)
 
@@ -93,7 +106,7 @@ class ParliamentConfig:
     name: str = "majilis_2023"
     list_seats: dict[str, int] = field(default_factory=dict)
     district_seats: dict[str, int] = field(default_factory=dict)
-    independents: int = _bounded(0, 0, None)
+    independents: int = _bounded(0, 0, MAX_SEATS)
     # When set, every term's house is drawn by a simulated election and the seats above are unused.
     election: ElectionConfig | None = None
 
@@ -102,45 +115,45 @@ class ParliamentConfig:
 class ExecutiveConfig:
     ideal: list[float] = _bounded([0.0, 0.3, 0.5], *SPACE)
     agenda_share: float = _bounded(0.52, *UNIT)
-    accept_loss: float = _bounded(0.02, 0.0, None)
-    sanction_rate: float = _bounded(0.3, 0.0, None)
+    accept_loss: float = _bounded(0.02, 0.0, MAX_SCALE)
+    sanction_rate: float = _bounded(0.3, 0.0, MAX_SCALE)
     threat_decay: float = _bounded(0.5, *UNIT)
 
 
 @dataclass
 class BehaviorConfig:
     loyalty_mean: float = _bounded(0.8, *UNIT)
-    loyalty_concentration: float = _bounded(20.0, 0.1, None)
-    fear_scale: float = _bounded(1.0, 0.0, None)
-    fear_sd: float = _bounded(0.1, 0.0, None)
-    position_sd: float = _bounded(0.25, 0.0, None)
-    salience_concentration: float = _bounded(10.0, 0.0, None)
-    policy_weight: float = _bounded(20.0, 0.0, None)
-    noise_sd: float = _bounded(0.3, 0.0, None)
-    abstain_band: float = _bounded(0.25, 0.0, None)
+    loyalty_concentration: float = _bounded(20.0, 0.1, MAX_SCALE)
+    fear_scale: float = _bounded(1.0, 0.0, MAX_SCALE)
+    fear_sd: float = _bounded(0.1, 0.0, MAX_SCALE)
+    position_sd: float = _bounded(0.25, 0.0, MAX_SCALE)
+    salience_concentration: float = _bounded(10.0, 0.0, MAX_SCALE)
+    policy_weight: float = _bounded(20.0, 0.0, MAX_SCALE)
+    noise_sd: float = _bounded(0.3, 0.0, MAX_SCALE)
+    abstain_band: float = _bounded(0.25, 0.0, MAX_SCALE)
     dissent_tolerance: float = _bounded(0.005, *UNIT)
-    expel_rate: float = _bounded(1.5, 0.0, None)
+    expel_rate: float = _bounded(1.5, 0.0, MAX_SCALE)
 
 
 @dataclass
 class CoalitionConfig:
     enabled: bool = True
-    weight: float = _bounded(1.0, 0.0, None)
-    distance_weight: float = _bounded(0.5, 0.0, None)
-    rivalry_cost: float = _bounded(0.3, 0.0, None)
-    risk_weight: float = _bounded(0.3, 0.0, None)
-    party_cost: float = _bounded(0.05, 0.0, None)
-    independent_cost: float = _bounded(0.2, 0.0, None)
+    weight: float = _bounded(1.0, 0.0, MAX_SCALE)
+    distance_weight: float = _bounded(0.5, 0.0, MAX_SCALE)
+    rivalry_cost: float = _bounded(0.3, 0.0, MAX_SCALE)
+    risk_weight: float = _bounded(0.3, 0.0, MAX_SCALE)
+    party_cost: float = _bounded(0.05, 0.0, MAX_SCALE)
+    independent_cost: float = _bounded(0.2, 0.0, MAX_SCALE)
 
 
 @dataclass
 class AgendaConfig:
-    session_length: int = _bounded(100, 1, None)
-    sessions_per_term: int = _bounded(5, 1, None)
-    terms: int = _bounded(1, 1, None)
+    session_length: int = _bounded(100, 1, MAX_SESSION_LENGTH)
+    sessions_per_term: int = _bounded(5, 1, MAX_SESSIONS)
+    terms: int = _bounded(1, 1, MAX_SESSIONS)
     two_dimension_prob: float = _bounded(0.3, *UNIT)
-    bill_sd: float = _bounded(0.3, 0.0, None)
-    drift_sd: float = _bounded(0.15, 0.0, None)
+    bill_sd: float = _bounded(0.3, 0.0, MAX_SCALE)
+    drift_sd: float = _bounded(0.15, 0.0, MAX_SCALE)
 
 
 @dataclass
@@ -182,7 +195,7 @@ MAX_SEED = 2**63 - 1
 class RunConfig:
     replicates: int = _bounded(200, 1, MAX_REPLICATES)
     seed: int = _bounded(20230319, 0, MAX_SEED)
-    workers: int = _bounded(0, 0, None)
+    workers: int = _bounded(0, 0, 4096)
     record_roll_calls: bool = False
     progress: bool = True
     figures: bool = True
@@ -307,6 +320,16 @@ def validate(cfg: Config) -> None:
     size = house_size(cfg.parliament)
     if size < 1:
         errors.append(f"parliament: the house has {size} seats; it needs at least 1")
+    if size > MAX_SEATS:
+        errors.append(f"parliament: the house has {size} seats; at most {MAX_SEATS:,} are allowed")
+    a = cfg.agenda
+    if a.session_length * size > MAX_SESSION_CELLS:
+        errors.append(f"agenda.session_length = {a.session_length}: with {size} seats a session holds "
+                      f"{a.session_length * size:,} votes; at most {MAX_SESSION_CELLS:,} fit in memory")
+    elif a.session_length * a.sessions_per_term * a.terms * size > MAX_RUN_CELLS:
+        errors.append(f"agenda: {a.terms} term(s) of {a.sessions_per_term} sessions of {a.session_length} roll calls "
+                      f"in a house of {size} is {a.session_length * a.sessions_per_term * a.terms * size:,} votes a "
+                      f"run; at most {MAX_RUN_CELLS:,} fit in memory")
     _check_length(cfg.executive.ideal, n_dim, "executive.ideal", errors)
     _check_rules(cfg.rules, errors)
     if errors:
@@ -327,6 +350,9 @@ def _check_rules(rules: RulesConfig, errors: list[str]) -> None:
         if not 0 < frac < 1:
             errors.append(f"rules.kinds.{i}.share = {kind.share!r} ({kind.kind}): must lie strictly between 0 and 1")
         shares.append(frac)
+    if shares and shares[0] < Fraction(1, 2):
+        errors.append(f"rules.kinds.0.share = {rules.kinds[0].share!r} ({rules.kinds[0].kind}): the ordinary law needs "
+                      "at least half the house ('1/2'); below it a bill and its opposite could both pass")
     # The first kind is the ordinary law: a qualified majority above it keeps every other threshold at or
     # above the ordinary one in a house of any size.
     if len(shares) == len(rules.kinds) > 1 and not all(s > shares[0] for s in shares[1:]):
