@@ -13,7 +13,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.config import CoalitionConfig
-from sim.model.coalition import Chamber, Players, _largest_stable, _leave_and_join, form, hopeful, power, values
+from sim.model.coalition import (
+    EXACT_PLAYERS,
+    Chamber,
+    Players,
+    _largest_stable,
+    _leave_and_join,
+    best_margin,
+    form,
+    hopeful,
+    power,
+    values,
+)
 from sim.outcomes.terms import run_outcomes
 
 CFG = CoalitionConfig(distance_weight=0.5, rivalry_cost=0.3, risk_weight=0.3)
@@ -110,6 +121,42 @@ def test_the_exact_search_finds_the_largest_stable_coalition(game):
     cfg = CoalitionConfig(distance_weight=0.2, rivalry_cost=0.3, risk_weight=0.3)
     found = set(np.flatnonzero(form(players, chamber, cfg)).tolist())
     assert found == _largest_stable_by_enumeration(players, chamber, cfg)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 9).flatmap(lambda n: st.tuples(
+    st.lists(st.integers(1, 20), min_size=n, max_size=n),
+    st.lists(st.floats(-1, 1), min_size=3 * n, max_size=3 * n),
+    st.lists(st.floats(0, 1), min_size=n, max_size=n),
+    st.lists(st.floats(0, 1), min_size=n, max_size=n),
+    st.integers(20, 60),
+    st.integers(0, 2 ** 21 - 1))))
+def test_the_best_bloc_s_margin_is_the_highest_least_willing_member_s_value_over_every_bloc(game):
+    seats, position, intent, risk, ruling, rivalry = game
+    n = len(seats)
+    rivals = np.array([[(rivalry >> ((i * n + j) % 21)) & 1 for j in range(n)] for i in range(n)], dtype=bool)
+    rivals = (rivals | rivals.T) & ~np.eye(n, dtype=bool)
+    players = Players(seats=np.array(seats), position=np.array(position).reshape(n, 3), intent=np.array(intent),
+                      risk=np.array(risk), cost=np.where(np.arange(n) % 2, 0.2, 0.05), rivals=rivals)
+    chamber = Chamber(ruling, (50, 66, 74), (0.8, 0.15, 0.05))
+    cfg = CoalitionConfig()
+    expected = max(values(np.array(mask, dtype=bool), players, chamber, cfg)[np.array(mask, dtype=bool)].min()
+                   for mask in itertools.product((0, 1), repeat=n) if sum(mask) >= 2)
+    assert best_margin(players, chamber, cfg) == pytest.approx(expected, abs=1e-12)
+    # A coalition the game forms is one every member gains from: the best bloc's margin is not below 0.
+    if form(players, chamber, cfg).any():
+        assert best_margin(players, chamber, cfg) >= -1e-12
+
+
+def test_beyond_the_exact_limit_the_margin_is_that_of_a_bloc_and_a_lower_bound():
+    rng = np.random.default_rng(3)
+    n = EXACT_PLAYERS + 2
+    players = Players(seats=rng.integers(1, 5, n), position=rng.uniform(-1, 1, (n, 3)), intent=rng.uniform(0, 1, n),
+                      risk=rng.uniform(0, 0.3, n), cost=np.full(n, 0.05), rivals=np.zeros((n, n), dtype=bool))
+    chamber = Chamber(45, (50, 66, 74), (0.8, 0.15, 0.05))
+    found = best_margin(players, chamber, CoalitionConfig())
+    grand = values(np.ones(n, dtype=bool), players, chamber, CoalitionConfig()).min()
+    assert np.isfinite(found) and found >= grand  # the grand coalition is one of the blocs it looks at
 
 
 def test_a_ruling_party_with_three_quarters_of_the_seats_never_faces_a_coalition():

@@ -130,15 +130,7 @@ def _largest_stable(players: Players, chamber: Chamber, cfg: CoalitionConfig, ca
     size = inside.sum(axis=1)
     order = np.lexsort((subsets, -size, -subset_seats))
     order = order[size[order] >= 2]
-    # A subset's power depends on its seats and the multiset of seats left outside it: few distinct.
-    kinds, code = np.unique(players.seats, return_inverse=True)
-    outside = np.bincount(code, minlength=len(kinds)) - inside @ np.eye(len(kinds), dtype=np.int64)[code[candidates]]
-    # One mixed-radix integer per (seats, outside multiset), so that np.unique runs on a flat array.
-    radix = np.cumprod([int(subset_seats.max()) + 1, *(np.bincount(code) + 1)])[:-1]
-    _, first, where = np.unique(subset_seats + outside @ radix, return_index=True, return_inverse=True)
-    table = np.array([power(chamber, int(subset_seats[i]), np.repeat(kinds, outside[i])) for i in first])
-    table = table[where.ravel()]
-
+    table = _subset_power(players, chamber, candidates, inside, subset_seats)
     weighted = inside @ players.weighted[candidates]
     position = players.position[candidates][None]
     rival_bits = players.rivals[np.ix_(candidates, candidates)] @ bit
@@ -156,6 +148,74 @@ def _largest_stable(players: Players, chamber: Chamber, cfg: CoalitionConfig, ca
         if stable.any():
             return candidates[inside[block[stable.argmax()]]]
     return np.array([], dtype=np.int64)
+
+
+def _subset_power(players: Players, chamber: Chamber, candidates: np.ndarray, inside: np.ndarray,
+                  subset_seats: np.ndarray) -> np.ndarray:
+    """The power of each subset of the candidates (rows of `inside`) as the coalition, every other
+    player outside it. A subset's power depends on its seats and the multiset of seats left outside it:
+    few distinct, each worked out once."""
+    kinds, code = np.unique(players.seats, return_inverse=True)
+    outside = np.bincount(code, minlength=len(kinds)) - inside @ np.eye(len(kinds), dtype=np.int64)[code[candidates]]
+    # One mixed-radix integer per (seats, outside multiset), so that np.unique runs on a flat array.
+    radix = np.cumprod([int(subset_seats.max()) + 1, *(np.bincount(code) + 1)])[:-1]
+    _, first, where = np.unique(subset_seats + outside @ radix, return_index=True, return_inverse=True)
+    table = np.array([power(chamber, int(subset_seats[i]), np.repeat(kinds, outside[i])) for i in first])
+    return table[where.ravel()]
+
+
+@lru_cache(maxsize=256)
+def _blocs(seats: tuple[int, ...], chamber: Chamber) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every bloc of two or more of these players (as bit masks and as rows of membership) and its power.
+    Cached: a house's players and their seats change only with an expulsion or a vacancy."""
+    n = len(seats)
+    subsets = np.arange(1 << n)
+    inside = (subsets[:, None] & (1 << np.arange(n))) > 0
+    blocs = inside.sum(axis=1) >= 2
+    subsets, inside = subsets[blocs], inside[blocs]
+    players = Players(np.array(seats), np.zeros((n, 1)), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros((n, n), bool))
+    return subsets, inside, _subset_power(players, chamber, np.arange(n), inside, inside @ players.seats)
+
+
+def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> float:
+    """How far the house is from a coalition: over the blocs of two or more players, the value (ODD 7.8)
+    of the least willing member, at its highest. Positive: some bloc every member of which would gain;
+    negative: the least any bloc would have to be paid. Every bloc is checked up to EXACT_PLAYERS players;
+    beyond, the blocs left as the least willing member leaves the grand coalition, one at a time. NaN
+    with fewer than two players."""
+    n = len(players.seats)
+    if n < 2:
+        return float("nan")
+    if n > EXACT_PLAYERS:
+        members, best = np.ones(n, dtype=bool), -np.inf
+        while members.sum() >= 2:
+            v = np.where(members, values(members, players, chamber, cfg), np.inf)
+            best = max(best, float(v.min()))
+            members[int(np.argmin(v))] = False
+        return best
+    subsets, inside, table = _blocs(tuple(int(s) for s in players.seats), chamber)
+    # Distance and rivals only subtract: a bloc can do no better than its members' intent times its power
+    # less their fixed costs. Blocs are checked in the order of that bound, until no unchecked one can
+    # beat the best found.
+    fixed = cfg.risk_weight * players.risk + players.cost
+    bound = np.where(inside, players.intent * table[:, None] - fixed, np.inf).min(axis=1)
+    order = np.argsort(-bound, kind="stable")
+    rival_bits = players.rivals @ (1 << np.arange(n))
+    own = (players.position * players.position).sum(axis=1)
+    best = -np.inf
+    for start in range(0, len(order), 256):
+        block = order[start:start + 256]
+        if bound[block[0]] <= best:
+            break
+        member = inside[block]
+        centre = (member @ players.weighted) / (member @ players.seats)[:, None]
+        # |p - c|^2 = |p|^2 - 2 p.c + |c|^2: one matrix product instead of a (blocs, players, dims) array.
+        squared = own - 2.0 * centre @ players.position.T + (centre * centre).sum(axis=1)[:, None]
+        distance = np.sqrt(np.maximum(squared, 0.0))
+        value = (players.intent * table[block, None] - cfg.distance_weight * distance
+                 - cfg.rivalry_cost * ((subsets[block, None] & rival_bits[None]) > 0) - fixed)
+        best = max(best, float(np.where(member, value, np.inf).min(axis=1).max()))
+    return best
 
 
 def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
@@ -193,9 +253,10 @@ class Coalition:
 
 
 def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
-         cfg: CoalitionConfig) -> Coalition | None:
+         cfg: CoalitionConfig) -> tuple[Coalition | None, float]:
     """The game among the non-ruling parties with seated deputies (each a bloc, its risk the mean fear
-    of its deputies) and the self-nominated deputies (each alone); None when nobody joins."""
+    of its deputies) and the self-nominated deputies (each alone): the coalition formed (None when
+    nobody joins) and the best bloc's margin (best_margin; NaN with fewer than two players)."""
     seated = seats.seated
     rows = len(parties.names)
     per_party = np.bincount(seats.party_of[seated], minlength=rows)
@@ -203,7 +264,7 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     members_of = [i for i in range(parties.independent) if i != parties.ruling and per_party[i] > 0]
     deputies = np.flatnonzero(seated & seats.independent)
     if len(members_of) + len(deputies) < 2:
-        return None
+        return None, float("nan")
     rivals = np.zeros((len(members_of) + len(deputies),) * 2, dtype=bool)
     rivals[: len(members_of), : len(members_of)] = parties.rivals[np.ix_(members_of, members_of)]
     players = Players(
@@ -217,8 +278,9 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
                       tuple(float(f) for f in frequency))
     members = form(players, chamber, cfg)
+    margin = best_margin(players, chamber, cfg)
     if not members.any():
-        return None
+        return None, margin
     member_seats = players.seats[members]
     party_mask = np.zeros(rows, dtype=bool)
     party_mask[np.array(members_of, dtype=np.int64)[members[: len(members_of)]]] = True
@@ -230,4 +292,4 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
         power=power(chamber, int(member_seats.sum()), players.seats[~members]),
         gain=gain_rows(equal_salience(len(centre)), centre),
         intent=float(member_seats @ players.intent[members] / member_seats.sum()),
-    )
+    ), margin

@@ -67,6 +67,7 @@ class MajilisModel(mesa.Model):
 
         self.status_quo_terms = self.executive_terms.copy()
         self.coalition: Coalition | None = None
+        self.margin = float("nan")  # the best bloc's margin at the session's start (sim.model.coalition)
         self.session = 0
         # Roll calls held so far. Mesa's own `steps` counts step() calls, which lockstep runs bypass.
         self.held = 0
@@ -144,7 +145,7 @@ class MajilisModel(mesa.Model):
         self.record.open_session(
             slice(start, start + self.session_length), self.session,
             proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
-            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0,
+            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
             occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
         )
         return Sitting(
@@ -252,8 +253,8 @@ class MajilisModel(mesa.Model):
     def _form_coalition(self) -> None:
         """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition)."""
         c = self.cfg.coalition
-        self.coalition = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency, c) \
-            if c.enabled else None
+        self.coalition, self.margin = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency,
+                                                     c) if c.enabled else (None, float("nan"))
         self.parties.set_coalition(self.coalition.parties if self.coalition else None)
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
 

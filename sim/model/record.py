@@ -55,6 +55,7 @@ class RollCallRecord:
         self.counts = np.zeros((roll_calls, party_rows, 4), dtype=np.int64)
         # Seats change hands only between sessions: a Mesa unique_id (or None, vacant) per seat.
         self.occupant_ids: list[list[int | None]] = []
+        self.margin = np.full(sessions, np.nan)
         self.defections = np.zeros(sessions, dtype=np.int64)
         self.mean_fear = np.full(sessions, np.nan)
         self.vacancies = np.zeros(sessions, dtype=np.int64)
@@ -62,11 +63,13 @@ class RollCallRecord:
         self.span = slice(0, 0)
 
     def open_session(self, span: slice, session: int, proposer: np.ndarray, kind: np.ndarray, moves: np.ndarray,
-                     coalition_seats: int, coalition_power: float, occupant_ids: list[int | None]) -> None:
+                     coalition_seats: int, coalition_power: float, margin: float,
+                     occupant_ids: list[int | None]) -> None:
         self.span = span
         self.session[span], self.proposer[span], self.kind[span], self.moves[span] = session, proposer, kind, moves
         self.coalition_seats[span], self.coalition_power[span] = coalition_seats, coalition_power
         self.occupant_ids.append(occupant_ids)
+        self.margin[session] = margin
 
     def close_session(self, sitting: Sitting, house: int, session: int) -> None:
         """The session's results, from row `house` of the sitting."""

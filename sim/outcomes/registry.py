@@ -59,7 +59,7 @@ class Outcome:
         if how == "sum":
             return values.sum(axis=-1).astype(float)
         if how == "max":
-            return values.max(axis=-1, initial=0).astype(float)
+            return values.max(axis=-1).astype(float)
         if how == "mean":
             return values.mean(axis=-1)
         if how == "last":
@@ -143,6 +143,8 @@ for _outcome in (
             lambda s: s.coalition_seats >= s.blocking, "any", summary=True, analysed=True),
     Outcome("coalition_majority", "the coalition reaches a majority", "share of runs", "binary",
             lambda s: s.coalition_seats >= s.majority, "any", summary=True),
+    Outcome("coalition_margin", "best bloc's margin (least willing member)", "value", "continuous",
+            lambda s: s.margin, "max", summary=True, analysed=True),
     Outcome("coalition_share_of_sessions", "sessions with a coalition", "share of sessions", "share",
             lambda s: s.coalition_seats > 0, "mean", summary=True),
     Outcome("coalition_longest_spell", "longest spell of a coalition", "sessions", "count",

@@ -21,6 +21,7 @@ class Sessions:
     ruling: int  # the ruling party's row
     coalition_seats: np.ndarray  # (S,) seats of the coalition formed at the session's start (0: none)
     coalition_power: np.ndarray  # (S,) its voting power
+    margin: np.ndarray  # (S,) the best bloc's margin at the session's start
     blocking: int  # the blocking minority of the house
     majority: int  # the ordinary majority
     defections: np.ndarray  # (S,) votes against party lines
@@ -54,6 +55,7 @@ def sessions_of(model: MajilisModel) -> Sessions:
         ruling=model.parties.ruling,
         coalition_seats=r.coalition_seats[:done:n],
         coalition_power=r.coalition_power[:done:n],
+        margin=r.margin[:s],
         blocking=model.blocking,
         majority=model.majority,
         defections=r.defections[:s],

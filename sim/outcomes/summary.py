@@ -30,7 +30,7 @@ def _value_text(runs: pd.DataFrame, o: registry.Outcome) -> str:
         return f"{100 * values.mean():.2f} %  (mean over runs)"
     # The range's ends are values runs took, so a count's range holds whole numbers.
     low, high = values.quantile(0.05, interpolation="lower"), values.quantile(0.95, interpolation="higher")
-    return f"mean {values.mean():.3g} {o.unit}  (5-95 % of runs: {low:.3g}-{high:.3g})"
+    return f"mean {values.mean():.3g} {o.unit}  (5-95 % of runs: {low:.3g} to {high:.3g})"
 
 
 def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
