@@ -36,7 +36,7 @@ def test_a_point_sets_its_values_and_minor_handles_reach_every_non_ruling_party(
 
 
 def test_bad_declarations_are_refused_naming_key_value_and_rule(tmp_path: Path):
-    with pytest.raises(ConfigError, match=r"behavior.noise_sd prior \[-1.0, 1.0\].*must be in \[0.0, inf\]"):
+    with pytest.raises(ConfigError, match=r"behavior.noise_sd prior \[-1.0, 1.0\].*must be in \[0.0, 1000000.0\]"):
         check_priors(load(), [Parameter("behavior.noise_sd", -1.0, 1.0, "x")])
     with pytest.raises(ConfigError, match="'nois' is not a configuration key here; known: .*noise_sd"):
         check_priors(load(), [Parameter("behavior.nois", 0, 1, "x")])
@@ -54,3 +54,15 @@ def test_bad_declarations_are_refused_naming_key_value_and_rule(tmp_path: Path):
     assert "declared twice" in str(err.value) and "lacks ['high', 'reason']" in str(err.value)
     assert "y: low = 'abc', high = 1: must be numbers" in str(err.value)
     assert "parameters[4] = 'just a string': must be a mapping" in str(err.value)
+
+
+def test_every_number_of_the_coalition_game_is_a_declared_assumption():
+    """An answer that a hand-set constant of the size of the effect decides is a defect: every numeric
+    key of the coalition game has a prior in the uncertainty file (its reason there)."""
+    from dataclasses import fields
+
+    from sim.config import CoalitionConfig
+
+    declared = {p.key for p in load_parameters(ROOT / "configs" / "analysis" / "uncertainty.yaml")}
+    numeric = {f"coalition.{f.name}" for f in fields(CoalitionConfig) if f.type in ("float", "int", float, int)}
+    assert numeric and numeric <= declared, sorted(numeric - declared)
