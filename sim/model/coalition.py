@@ -193,29 +193,76 @@ def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> flo
             best = max(best, float(v.min()))
             members[int(np.argmin(v))] = False
         return best
+    fixed = cfg.risk_weight * players.risk
+    if (1 << n) * n <= CACHED_VALUES:
+        # Only the players' risk (their fear) changes from session to session: the rest of every member's
+        # value of every bloc is worked out once per house and kept.
+        base = _bloc_values(_Key(players, chamber, cfg.distance_weight, cfg.rivalry_cost))
+        return float(np.subtract(base, fixed).min(axis=1).max())
     subsets, inside, table = _blocs(tuple(int(s) for s in players.seats), chamber)
     # Distance and rivals only subtract: a bloc can do no better than its members' intent times its power
     # less their fixed costs. Blocs are checked in the order of that bound, until no unchecked one can
     # beat the best found.
-    fixed = cfg.risk_weight * players.risk + players.cost
+    fixed = fixed + players.cost
     bound = np.where(inside, players.intent * table[:, None] - fixed, np.inf).min(axis=1)
     order = np.argsort(-bound, kind="stable")
-    rival_bits = players.rivals @ (1 << np.arange(n))
-    own = (players.position * players.position).sum(axis=1)
     best = -np.inf
     for start in range(0, len(order), 256):
         block = order[start:start + 256]
         if bound[block[0]] <= best:
             break
-        member = inside[block]
-        centre = (member @ players.weighted) / (member @ players.seats)[:, None]
-        # |p - c|^2 = |p|^2 - 2 p.c + |c|^2: one matrix product instead of a (blocs, players, dims) array.
-        squared = own - 2.0 * centre @ players.position.T + (centre * centre).sum(axis=1)[:, None]
-        distance = np.sqrt(np.maximum(squared, 0.0))
-        value = (players.intent * table[block, None] - cfg.distance_weight * distance
-                 - cfg.rivalry_cost * ((subsets[block, None] & rival_bits[None]) > 0) - fixed)
-        best = max(best, float(np.where(member, value, np.inf).min(axis=1).max()))
+        value = _member_values(players, cfg.distance_weight, cfg.rivalry_cost, subsets[block], inside[block],
+                               table[block]) - fixed
+        best = max(best, float(np.where(inside[block], value, np.inf).min(axis=1).max()))
     return best
+
+
+# Blocs x players values kept per house, at most this many numbers (12 players: 49,000, 0.4 MB).
+CACHED_VALUES = 50_000
+
+
+def _member_values(players: Players, distance_weight: float, rivalry_cost: float, subsets: np.ndarray,
+                   inside: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """(blocs, players): each player's value of each bloc with it in, less its risk and its cost."""
+    member = inside.astype(float)
+    centre = (member @ players.weighted) / (member @ players.seats)[:, None]
+    # |p - c|^2 = |p|^2 - 2 p.c + |c|^2: one matrix product instead of a (blocs, players, dims) array.
+    own = (players.position * players.position).sum(axis=1)
+    squared = own - 2.0 * centre @ players.position.T + (centre * centre).sum(axis=1)[:, None]
+    rival_bits = players.rivals @ (1 << np.arange(len(players.seats)))
+    return (players.intent * table[:, None] - distance_weight * np.sqrt(np.maximum(squared, 0.0))
+            - rivalry_cost * ((subsets[:, None] & rival_bits[None]) > 0))
+
+
+@dataclass(frozen=True, eq=False)
+class _Key:
+    """A house's players and the weights of their values, hashed by content (a cache key)."""
+
+    players: Players
+    chamber: Chamber
+    distance_weight: float
+    rivalry_cost: float
+
+    def _content(self) -> tuple:
+        p = self.players
+        return (p.seats.tobytes(), p.position.tobytes(), p.intent.tobytes(), p.cost.tobytes(), p.rivals.tobytes(),
+                self.chamber, self.distance_weight, self.rivalry_cost)
+
+    def __hash__(self) -> int:
+        return hash(self._content())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self._content() == other._content()
+
+
+@lru_cache(maxsize=512)
+def _bloc_values(key: _Key) -> np.ndarray:
+    """(blocs, players) every member's value of every bloc of two or more, less its cost, before its risk;
+    +inf where the player is not in the bloc (so that a bloc's least willing member is its row's minimum)."""
+    p = key.players
+    subsets, inside, table = _blocs(tuple(int(s) for s in p.seats), key.chamber)
+    value = _member_values(p, key.distance_weight, key.rivalry_cost, subsets, inside, table) - p.cost
+    return np.where(inside, value, np.inf)
 
 
 def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
