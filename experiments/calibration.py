@@ -6,7 +6,9 @@ Rejection ABC: `--draws` parameter points from the priors of configs/analysis/un
 (--uncertainty), one run of a term each in the 2023 house; the points whose first sessions match every
 observation of configs/analysis/observed_2023.yaml (--record) are the posterior, and the rest of their
 runs' term is the predictive answer for the rest of the convocation. Then `--points` posterior points,
-`--replicates` runs each, in every house of HOUSES. A change of --draws is a new ABC (computed anew). Writes into
+`--replicates` runs each, in every house of HOUSES. A change of --draws is a new ABC (computed anew).
+OVERRIDES (key=value, as for run.py) apply to the 2023 house and to every house of HOUSES alike; they
+may not choose a house (experiment=, parliament=) nor set run.* (use --replicates, --seed, --workers). Writes into
 experiments/results/calibration/: observations.csv (how strongly each observation constrains),
 posterior.csv (prior against posterior, per parameter), posterior_points.parquet, predictive.csv and
 the figures posterior.png and predictive.png. Re-running resumes from the computed chunks.
@@ -15,12 +17,22 @@ the figures posterior.png and predictive.png. Re-running resumes from the comput
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from hydra.errors import HydraException
-from study import RECORD, RESULTS, analysis_arguments, check_counts
+from study import (
+    RECORD,
+    RESULTS,
+    analysis_arguments,
+    check_analysis,
+    check_counts,
+    check_runs,
+    override_key,
+)
 
 from sim.analysis.posterior import (
     Record,
@@ -35,11 +47,14 @@ from sim.analysis.uncertainty import check_priors, load_parameters
 from sim.config import ConfigError
 from sim.figures.analyses import posterior_figure, predictive_figure
 from sim.files import write_table
+from sim.outcomes import registry
 from sim.outcomes.features import Results
 from sim.runs.compose import load_config
 from sim.runs.evaluation import Plan, evaluate
 
 OUT = RESULTS / "calibration"
+# The documented analysis (README, docs/FINDINGS.md): the defaults, and what findings.py --write-docs needs.
+DRAWS, POINTS, REPLICATES = 40000, 200, 20
 # The 2023 house's rest of the convocation: the sessions after the record, read from the ABC's own runs
 # (each a draw from the posterior predictive: its point from the posterior, its first sessions the record's).
 REST = "2023 house, rest of convocation"
@@ -51,18 +66,28 @@ HOUSES = (
     ("two_terms, second term", "two_terms", 1),
     ("ruling_minority", "ruling_minority", 0),
 )
+# The record is the 2023 house's and the houses are declared above: an override applies to every one of
+# them alike, so it may change a parameter but not choose a house (which would make them all one house).
+CHOOSE_A_HOUSE = (f"calibration.py fits the record in the 2023 house (experiment=baseline) and predicts in its own "
+                  f"houses ({', '.join(e for _, e, _ in HOUSES)}); an override applies to all of them alike, so it "
+                  "may change a value (key=value, such as behavior.fear_scale=0.5) but not choose the house")
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     analysis_arguments(parser)
     parser.add_argument("--record", type=Path, default=RECORD, help="the observed record")
-    parser.add_argument("--draws", type=int, default=40000, help="prior draws for ABC")
-    parser.add_argument("--points", type=int, default=200, help="posterior points for the predictive runs")
-    parser.add_argument("--replicates", type=int, default=20, help="runs per posterior point")
-    parser.add_argument("--out", type=Path, default=OUT)
-    args = parser.parse_args()
+    parser.add_argument("--draws", type=int, default=DRAWS, help="prior draws for ABC")
+    parser.add_argument("--points", type=int, default=POINTS, help="posterior points for the predictive runs")
+    parser.add_argument("--replicates", type=int, default=REPLICATES, help="runs per posterior point")
+    parser.add_argument("--out", type=Path, default=OUT, help="where results go")
+    args = parser.parse_args(argv)
     check_counts(parser, args, "draws", "points", "replicates")
+    check_analysis(parser, args, {"experiment": CHOOSE_A_HOUSE, "parliament": CHOOSE_A_HOUSE})
+    check_runs(parser, f"--draws = {args.draws}", args.draws)
+    check_runs(parser, f"--points = {args.points}, --replicates = {args.replicates}",
+               args.points * args.replicates * len(HOUSES))
+    check_record_file(parser, args.record)
     try:  # every input is checked before the first run
         params = load_parameters(args.uncertainty)
         base = load_config(*args.overrides)
@@ -74,6 +99,11 @@ def main() -> None:
             check_priors(house, params)
     except (ConfigError, HydraException) as err:
         parser.exit(2, f"error: {err}\n")
+    for label, (house, term) in houses.items():
+        if term >= house.agenda.terms:  # its runs have no such term: reading it would give zeros
+            given = [o for o in args.overrides if override_key(o) == "agenda.terms"] or args.overrides
+            parser.exit(2, f"error: {' '.join(given)}: leaves the house '{label}' agenda.terms = "
+                           f"{house.agenda.terms}; it reads term {term + 1}, so it needs at least {term + 1}\n")
     length = base.agenda.sessions_per_term
     if record.sessions >= length:
         parser.exit(2, f"error: {args.record.name}: sessions = {record.sessions}: the record must leave sessions "
@@ -111,6 +141,43 @@ def main() -> None:
                  "width_ratio"]].round(3).to_string(index=False))
     print(predictive.round(3).to_string(index=False))
     print(f"results in {args.out}/")
+
+
+def check_record_file(parser: argparse.ArgumentParser, path: Path) -> None:
+    """Stop before any run on a record file that sim.analysis.posterior.load_record would fail on with a
+    traceback (no file, not YAML, not a mapping, an entry that is not one, a value that is not a number)
+    or accept although no run could match it (a value that is not finite, a share outside [0, 1]);
+    load_record then checks the names, parties and tolerances."""
+    if not path.is_file():
+        parser.error(f"--record = {path}: no such file" + (" (a directory)" if path.is_dir() else ""))
+    try:
+        raw = yaml.safe_load(path.read_text())
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        parser.error(f"--record = {path}: cannot be read as YAML ({' '.join(str(err).split())})")
+    if not isinstance(raw, dict):
+        parser.error(f"--record = {path}: holds {type(raw).__name__} {raw!r:.60}; a record is a mapping with "
+                     "sessions and observations (see configs/analysis/observed_2023.yaml)")
+    observations = raw.get("observations")
+    if not isinstance(observations, list) or not observations:
+        parser.error(f"--record = {path}: observations = {observations!r:.60}: must be a non-empty list of "
+                     "observations, each with name, observed, tolerance and source")
+    declared = {o.name: o for o in registry.outcomes(by_party=None)}
+    for i, entry in enumerate(observations):
+        if not isinstance(entry, dict):
+            parser.error(f"--record = {path}: observations[{i}] = {entry!r:.60}: must be a mapping with name, "
+                         "observed, tolerance and source")
+        for key in ("observed", "tolerance"):
+            value = entry.get(key)
+            if key in entry and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                 or not math.isfinite(value)):
+                parser.error(f"--record = {path}: observations[{i}].{key} = {value!r}: must be a finite number")
+        outcome = declared.get(str(entry.get("name")))
+        observed = entry.get("observed")
+        if outcome is not None and isinstance(observed, (int, float)):
+            low, high = (0, 1) if outcome.kind in ("binary", "share") else (0, math.inf)
+            if not low <= observed <= high:
+                parser.error(f"--record = {path}: observations[{i}].observed = {observed!r}: {outcome.name} is a "
+                             f"{outcome.kind} ({outcome.unit}); it must be in [{low}, {high}]")
 
 
 def observation_table(record: Record, results: Results) -> pd.DataFrame:

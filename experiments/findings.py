@@ -1,30 +1,45 @@
-"""Write docs/FINDINGS.md from the saved results of the uncertainty analyses; no number is typed here.
+"""Write FINDINGS.md from the saved results of the uncertainty analyses; no number is typed here.
 
     python experiments/sensitivity.py && python experiments/calibration.py && python experiments/findings.py
 
-Reads experiments/results/sensitivity/ and experiments/results/calibration/, copies their figures to
-docs/figures/, and states each testable claim of the seed analysis with what the model says, the
-assumptions the answer rests on, and what would have to change for it to flip.
+Reads experiments/results/sensitivity/ and experiments/results/calibration/ (--results), and states
+each testable claim of the seed analysis with what the model says, the assumptions the answer rests
+on, and what would have to change for it to flip, with the analyses' figures beside it. Writes
+FINDINGS.md and figures/ into experiments/results/findings/ (--out); with --write-docs, the committed
+docs/FINDINGS.md and docs/figures/, and only from analyses of the documented size.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
-from calibration import HOUSES, REST
-from study import FIGURES, RECORD, RESULTS, ROOT
+from calibration import DRAWS, HOUSES, POINTS, REST
+from calibration import REPLICATES as PREDICTIVE_REPLICATES
+from sensitivity import REPLICATES, SOBOL_N, TRAJECTORIES
+from study import RECORD, RESULTS, ROOT, check_output
 
 from sim.analysis.posterior import load_record
 from sim.files import atomic_path
 from sim.outcomes import registry
+from sim.runs.evaluation import PLAN, Plan, load_plan, missing_chunks
 
-SENSITIVITY, CALIBRATION = RESULTS / "sensitivity", RESULTS / "calibration"
-OUT = ROOT / "docs" / "FINDINGS.md"
-COPIES = {SENSITIVITY / "sobol.png": "sensitivity_sobol.png", SENSITIVITY / "morris.png": "sensitivity_morris.png",
-          CALIBRATION / "posterior.png": "calibration_posterior.png",
-          CALIBRATION / "predictive.png": "calibration_predictive.png"}
+# The committed findings and their figures, written only with --write-docs.
+DOCS = ROOT / "docs"
+OUT = RESULTS / "findings"
+# Each analysis's figure, by the name FINDINGS.md gives it under figures/.
+FIGURES = {("sensitivity", "sobol.png"): "sensitivity_sobol.png",
+           ("sensitivity", "morris.png"): "sensitivity_morris.png",
+           ("calibration", "posterior.png"): "calibration_posterior.png",
+           ("calibration", "predictive.png"): "calibration_predictive.png"}
+# What the text reads from each analysis, besides its figures, and the command that writes them.
+READS = {"sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "region.csv", "region.json",
+                                                               "points.parquet")),
+         "calibration": ("python experiments/calibration.py", ("observations.csv", "posterior.csv", "predictive.csv",
+                                                               "posterior_points.parquet"))}
 ANALYSED = registry.outcomes(analysed=True)
 LABELS = {o.name: o.axis for o in ANALYSED}
 # The 2023 house's whole term, started afresh at posterior points (the first of HOUSES).
@@ -124,19 +139,95 @@ def _st(indices: pd.DataFrame, key: str) -> str:
     return f"`{key}` {r.ST.iloc[0]:.2f} ± {r.ST_conf.iloc[0]:.2f}" if len(r) else f"`{key}` (not declared)"
 
 
-def main() -> None:
-    indices = pd.read_csv(SENSITIVITY / "indices.csv")
-    region = pd.read_csv(SENSITIVITY / "region.csv")
-    box = json.loads((SENSITIVITY / "region.json").read_text())
-    points = pd.read_parquet(SENSITIVITY / "points.parquet")
-    observations = pd.read_csv(CALIBRATION / "observations.csv")
-    posterior = pd.read_csv(CALIBRATION / "posterior.csv")
-    predictive = pd.read_csv(CALIBRATION / "predictive.csv")
-    accepted = len(pd.read_parquet(CALIBRATION / "posterior_points.parquet"))
-    draws = int(pd.read_parquet(SENSITIVITY / "points.parquet").shape[0])  # Sobol points, for the text
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where the analyses wrote (its sensitivity/ and calibration/)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"where FINDINGS.md and figures/ go (default: {OUT.relative_to(ROOT)})")
+    parser.add_argument("--write-docs", action="store_true",
+                        help="write the committed docs/FINDINGS.md and docs/figures/ (refused for analyses smaller "
+                             "than the documented ones)")
+    args = parser.parse_args(argv)
+    if args.write_docs and args.out is not None:
+        parser.error(f"--out = {args.out} with --write-docs: --write-docs writes {DOCS.relative_to(ROOT)}/; give one")
+    missing = []
+    for analysis, (command, tables) in READS.items():
+        needed = [*tables, *(source for (of, source) in FIGURES if of == analysis)]
+        lacking = [name for name in needed if not (args.results / analysis / name).is_file()]
+        if lacking:
+            missing.append(f"{analysis}/ lacks {', '.join(lacking)} (written by {command})")
+    if missing:
+        parser.error(f"--results = {args.results}: " + "; ".join(missing))
+    out = DOCS if args.write_docs else (args.out or OUT)
+    check_output(parser, "--out", out)
+    if args.write_docs:
+        small = smaller_than_documented(args.results)
+        if small:
+            parser.error("--write-docs: the results are smaller than the documented analyses (" + "; ".join(small)
+                         + f"); run the analyses at their documented size, or write without --write-docs (into "
+                         f"{OUT.relative_to(ROOT)}/)")
+    write_findings(args.results, out)
+
+
+def smaller_than_documented(results: Path) -> list[str]:
+    """What in the analyses' stores (their plans) falls short of the documented size, or is not complete."""
+    short = []
+
+    def plan_of(store: Path) -> Plan | None:
+        if not (store / PLAN).is_file():
+            short.append(f"{store}: no plan; run the analysis")
+            return None
+        try:
+            plan = load_plan(store)
+        except Exception as err:  # whatever a damaged pickle raises, it tells no size
+            short.append(f"{store / PLAN}: cannot be read ({type(err).__name__}); run the analysis again")
+            return None
+        if missing_chunks(plan, store):
+            short.append(f"{store}: {len(missing_chunks(plan, store))} of {plan.chunks} chunks not computed")
+        return plan
+
+    def at_least(what: str, found: int, documented: int, needed: int | None = None, note: str = "") -> None:
+        if found < (documented if needed is None else needed):
+            short.append(f"{what} = {found}, documented {documented}{note}")
+
+    sensitivity, calibration = results / "sensitivity", results / "calibration"
+    for name, per_point, flag, documented in (("sobol", 2, "--n", SOBOL_N), ("morris", 1, "--trajectories",
+                                                                            TRAJECTORIES)):
+        plan = plan_of(sensitivity / name)
+        if plan is not None:  # Saltelli's scheme has N (D + 2) points, Morris's trajectories (D + 1)
+            at_least(f"sensitivity {flag}", len(plan.points) // (len(plan.parameters) + per_point), documented)
+            at_least(f"sensitivity --replicates ({name})", plan.replicates, REPLICATES)
+    abc = plan_of(calibration / "abc")
+    if abc is not None:
+        at_least("calibration --draws", len(abc.points), DRAWS)
+    predictive = [plan for _, experiment, _ in HOUSES if (plan := plan_of(calibration / f"predictive_{experiment}"))]
+    if predictive:
+        # The predictive runs use every posterior point when there are fewer than --points.
+        posterior = len(pd.read_parquet(calibration / "posterior_points.parquet"))
+        at_least("calibration --replicates", min(plan.replicates for plan in predictive), PREDICTIVE_REPLICATES)
+        at_least("calibration --points", min(len(plan.points) for plan in predictive), POINTS, min(POINTS, posterior),
+                 f" (or every posterior point, {posterior})" if posterior < POINTS else "")
+    return short
+
+
+def write_findings(results: Path, out: Path) -> None:
+    """FINDINGS.md into `out`, the analyses' figures into `out`/figures/ (where it links them)."""
+    sensitivity, calibration = results / "sensitivity", results / "calibration"
+    indices = pd.read_csv(sensitivity / "indices.csv")
+    region = pd.read_csv(sensitivity / "region.csv")
+    box = json.loads((sensitivity / "region.json").read_text())
+    points = pd.read_parquet(sensitivity / "points.parquet")
+    observations = pd.read_csv(calibration / "observations.csv")
+    posterior = pd.read_csv(calibration / "posterior.csv")
+    predictive = pd.read_csv(calibration / "predictive.csv")
+    accepted = len(pd.read_parquet(calibration / "posterior_points.parquet"))
+    draws = int(points.shape[0])  # Sobol points, for the text
     record = load_record(RECORD)
-    for source, name in COPIES.items():
-        shutil.copy(source, FIGURES / name)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    for (analysis, source), name in FIGURES.items():
+        with atomic_path(out / "figures" / name) as tmp:
+            shutil.copyfile(results / analysis / source, tmp)
 
     def pred(house: str, outcome: str) -> pd.Series:
         return predictive[(predictive.house == house) & (predictive.outcome == outcome)].iloc[0]
@@ -225,9 +316,9 @@ def main() -> None:
         *claims(pred, indices, posterior, region, box,
                 next(o.observed for o in record.observations if o.name == "expulsions")),
     ]
-    with atomic_path(OUT) as tmp:
+    with atomic_path(out / "FINDINGS.md") as tmp:
         tmp.write_text("\n".join(lines))
-    print(f"wrote {OUT}")
+    print(f"wrote {out / 'FINDINGS.md'} and its figures in {out / 'figures'}/")
 
 
 if __name__ == "__main__":

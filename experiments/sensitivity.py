@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 from hydra.errors import HydraException
-from study import RESULTS, analysis_arguments, check_counts
+from study import RESULTS, analysis_arguments, check_analysis, check_counts, check_runs
 
 from sim.analysis.sobol_morris import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
 from sim.analysis.uncertainty import bounds, load_parameters
@@ -33,24 +33,36 @@ from sim.runs.compose import load_config
 from sim.runs.evaluation import CHUNK_RUNS, Plan, compute, gather, open_store
 
 OUT = RESULTS / "sensitivity"
+# The documented analysis (README, docs/FINDINGS.md): the defaults, and what findings.py --write-docs needs.
+SOBOL_N, REPLICATES, TRAJECTORIES = 256, 20, 20
 # The region reported: where a coalition reaches the blocking minority in at least half the runs.
 REGION_OUTCOME, REGION_SHARE = "coalition_blocking", 0.5
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     analysis_arguments(parser)
-    parser.add_argument("--n", type=int, default=256, help="Sobol base samples (a power of 2)")
-    parser.add_argument("--replicates", type=int, default=20, help="runs per parameter point")
-    parser.add_argument("--trajectories", type=int, default=20, help="Morris trajectories")
+    parser.add_argument("--n", type=int, default=SOBOL_N, help="Sobol base samples (a power of 2)")
+    parser.add_argument("--replicates", type=int, default=REPLICATES, help="runs per parameter point")
+    parser.add_argument("--trajectories", type=int, default=TRAJECTORIES, help="Morris trajectories (at least 2)")
     parser.add_argument("--chunk-runs", type=int, default=CHUNK_RUNS, help="runs per chunk (whole points)")
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=OUT, help="where results go")
     parser.add_argument("--plan-only", action="store_true", help="write the plans for cluster jobs and stop")
-    args = parser.parse_args()
-    check_counts(parser, args, "n", "replicates", "trajectories", "chunk_runs")
+    args = parser.parse_args(argv)
+    check_counts(parser, args, "replicates", "chunk_runs")
+    if args.trajectories < 2:  # one trajectory leaves Morris no spread to estimate: NaN indices
+        parser.error(f"--trajectories = {args.trajectories}: must be at least 2")
+    if args.n < 2 or args.n & (args.n - 1):  # Sobol' sequences are balanced only at powers of 2
+        parser.error(f"--n = {args.n}: must be a power of 2 (2, 4, ..., 256, ...)")
+    check_analysis(parser, args)
     try:  # every input is checked before the first run
         base = load_config(*args.overrides)
         params = load_parameters(args.uncertainty)
+        # Saltelli's scheme runs N (D + 2) points, Morris's trajectories (D + 1), each --replicates times.
+        check_runs(parser, f"--n = {args.n}, --replicates = {args.replicates}",
+                   args.n * (len(params) + 2) * args.replicates)
+        check_runs(parser, f"--trajectories = {args.trajectories}, --replicates = {args.replicates}",
+                   args.trajectories * (len(params) + 1) * args.replicates)
         plans = {"morris": Plan(base, tuple(params), morris_points(params, args.trajectories, args.seed),
                                 args.replicates, args.seed, chunk_runs=args.chunk_runs),
                  "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates,

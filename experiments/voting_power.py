@@ -7,17 +7,15 @@ no longer rules?
 Runs (or reuses) convocation_2021, baseline, free_and_fair and ruling_minority through run.py. Writes
 experiments/results/voting_power/feasibility.csv (per house as elected and bill kind: the sets of
 non-ruling players that can block or pass it, and the fewest parties and self-nominated deputies a
-blocking set needs; sim/analysis/feasibility.py) and voting_power.png (the ruling party's Banzhaf and
-Shapley-Shubik indices), and prints both in words. With --write-docs the figure replaces
-docs/figures/voting_power.png.
+blocking set needs; sim/analysis/feasibility.py) and prints it in words; draws the ruling party's Banzhaf and
+Shapley-Shubik indices into experiments/results/figures/voting_power.png, or with --write-docs (from
+500 replicates or more) docs/figures/voting_power.png.
 """
 
 from __future__ import annotations
 
-import argparse
-
 import pandas as pd
-from study import FIGURES, RESULTS, run_named
+from study import RESULTS, run_named, study_arguments
 
 from sim.analysis.feasibility import feasibility, feasibility_text
 from sim.figures.results import power_figure
@@ -26,6 +24,8 @@ from sim.files import write_table
 HOUSES = {"2021 (CEC; 107 with the Assembly's 9)": "convocation_2021", "2023 (CEC)": "baseline",
           "simulated free and fair election": "free_and_fair", "ruling party without a majority": "ruling_minority"}
 OUT = RESULTS / "voting_power"
+# The documented study (README, docs/figures/voting_power.png): replicates a house.
+REPLICATES = 500
 
 
 def house_feasibility(label: str, runs: pd.DataFrame) -> pd.DataFrame:
@@ -47,13 +47,8 @@ def house_feasibility(label: str, runs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat(tables, ignore_index=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=500, help="replicates of each house (at least 1)")
-    parser.add_argument("--write-docs", action="store_true", help="replace docs/figures/voting_power.png")
-    args = parser.parse_args()
-    if args.replicates < 1:
-        parser.error(f"--replicates = {args.replicates}: must be at least 1")
+def main(argv: list[str] | None = None) -> None:
+    args, figures = study_arguments(__doc__.splitlines()[0], REPLICATES, argv)
     houses = {label: run_named(name, args.replicates) for label, name in HOUSES.items()}
     table = pd.concat([house_feasibility(label, runs) for label, runs in houses.items()], ignore_index=True)
     write_table(table, OUT / "feasibility.csv")
@@ -64,7 +59,7 @@ def main() -> None:
     columns = [c for c in houses["2023 (CEC)"].columns if c.startswith(("ruling_banzhaf", "ruling_shapley"))]
     print(pd.DataFrame({label: runs[columns].mean() for label, runs in houses.items()}).round(3).to_string())
     print(OUT / "feasibility.csv")
-    print(power_figure(houses, (FIGURES if args.write_docs else OUT) / "voting_power.png"))
+    print(power_figure(houses, figures / "voting_power.png"))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from helpers import ROOT, load
 from sim.analysis.posterior import load_record, matches, posterior_table, predictive_rows, prior_points, summaries
 from sim.analysis.uncertainty import at_point, load_parameters
 from sim.config import ConfigError
+from sim.outcomes import registry
 from sim.outcomes.estimates import wilson
 from sim.outcomes.features import BASE, Results
 from sim.runs.evaluation import Plan, evaluate
@@ -44,8 +45,8 @@ def test_a_bad_record_is_refused_naming_what_is_wrong(tmp_path: Path):
 def _results(points: int, runs: int, sessions: int, names: list[str], **features: np.ndarray) -> Results:
     """Results holding the given features, every other analysed or observed one zero."""
     record = load_record(ANALYSIS / "observed_2023.yaml")
-    zeros = {name: np.zeros((points, runs, sessions)) for name in ["coalition_formed", "coalition_blocking",
-                                                                   "gov_defeats", "expulsions", *record.outcomes]}
+    analysed = [o.name for o in registry.outcomes(analysed=True)]
+    zeros = {name: np.zeros((points, runs, sessions)) for name in [*analysed, *record.outcomes]}
     zeros["deputy_share_of_laws" + BASE] = np.zeros((points, runs, sessions))
     for name in ("expulsions_of", "abstained_on_government"):
         zeros[name] = np.zeros((points, runs, sessions, len(names)))

@@ -77,7 +77,7 @@ def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
 
 
 def _expulsion_ready(cfg: Config) -> MajilisModel:
-    cfg.behavior.expel_rate = 1e9
+    cfg.behavior.expel_rate = 1e6  # the largest allowed: any record over the tolerance is expelled
     cfg.parties["amanat"].whip_strength = 1.0
     model = MajilisModel(cfg, rng=np.random.default_rng(3))
     model.parties.threat[model.parties.ruling] = 1.0  # a party under threat polices its deputies

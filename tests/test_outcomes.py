@@ -100,7 +100,8 @@ def _sessions(coalition_seats: list[int], ruling_seated: list[int], ruling_elect
     s = len(coalition_seats)
     return Sessions(government=np.ones((s, 2), dtype=bool), passed=np.ones((s, 2), dtype=bool),
                     lines=np.zeros((s, 2, 2), dtype=np.int8), ruling=0,
-                    coalition_seats=np.array(coalition_seats), coalition_power=np.zeros(s), blocking=33, majority=50,
+                    coalition_seats=np.array(coalition_seats), coalition_power=np.zeros(s), margin=np.zeros(s),
+                    blocking=33, majority=50,
                     defections=np.zeros(s, dtype=int), expulsions=np.zeros((s, 2), dtype=int),
                     mean_fear=np.zeros(s), vacancies=np.zeros(s, dtype=int), ruling_seated=np.array(ruling_seated),
                     ruling_elected=np.full(s, ruling_elected))

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import ROOT, load
+
+from sim.config import ConfigError
+from sim.runs.job import run_job
+from sim.runs.lifeline import LOCK, BusyDirectory
 
 
 def _run(tmp_path, *overrides: str) -> subprocess.CompletedProcess:
@@ -131,3 +137,104 @@ def test_parallel_workers_start_without_a_fork_deadlock_warning(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "fork" not in done.stderr
+
+
+def test_a_reused_directory_is_emptied_of_the_earlier_run_s_outputs_and_lists_none_of_them(tmp_path):
+    first = _run(tmp_path, "run.replicates=2", "agenda.session_length=10", "run.record_roll_calls=true")
+    assert first.returncode == 0, first.stderr
+    (tmp_path / "scaling.csv").write_text("written by sim.analysis.scaling from the tables above\n")
+    second = _run(tmp_path, "run.replicates=3", "agenda.session_length=10", "run.figures=false")
+    assert second.returncode == 0, second.stderr
+    earlier = ["coalition_over_term.png", "done.json", "expulsions.parquet", "house.png", "legislators.parquet",
+               "outcomes.png", "roll_calls.parquet", "runs.parquet", "scaling.csv", "summary.csv", "voteview.parquet"]
+    removed = next(line for line in (second.stdout + second.stderr).splitlines() if "removed the outputs" in line)
+    assert all(name in removed for name in earlier), removed
+    assert f"results in {tmp_path}/: done.json, run.log, runs.parquet, summary.csv" in second.stdout
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "done.json", "run.log", "runs.parquet", "summary.csv"]
+    assert len(pd.read_parquet(tmp_path / "runs.parquet")) == 3
+    again = _run(tmp_path, "run.replicates=3", "agenda.session_length=10", "run.figures=false")
+    assert "skipping" in again.stdout + again.stderr and "removed" not in again.stdout + again.stderr
+
+
+def test_a_second_run_into_a_directory_being_written_stops_before_touching_it(tmp_path):
+    (tmp_path / ".runs.parquet.abc.tmp").write_bytes(b"the first run, writing")
+    fd = os.open(tmp_path / LOCK, os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # as the first run holds it
+        done = _run(tmp_path, "run.replicates=2")
+    finally:
+        os.close(fd)
+    assert done.returncode == 2, done.stderr
+    assert f"error: {tmp_path}: another run is writing there" in done.stderr and "Traceback" not in done.stderr
+    assert (tmp_path / ".runs.parquet.abc.tmp").exists() and not (tmp_path / ".hydra").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".run.lock", ".runs.parquet.abc.tmp"]
+
+
+def test_run_job_refuses_a_directory_another_run_holds(tmp_path):
+    fd = os.open(tmp_path / LOCK, os.O_RDWR | os.O_CREAT)  # another open file: another run, to flock
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(BusyDirectory, match="another run is writing there"):
+            run_job(load("run.replicates=1", "run.progress=false"), tmp_path)
+    finally:
+        os.close(fd)
+    assert not (tmp_path / "runs.parquet").exists()
+
+
+def _config_file(root: Path, group: str, name: str, body: str) -> str:
+    """A user's config file outside configs/, found through Hydra's search path."""
+    (root / group).mkdir(parents=True, exist_ok=True)
+    (root / group / f"{name}.yaml").write_text(body)
+    return f"hydra.searchpath=[file://{root}]"
+
+
+SPLIT = "  name: amanat_split\n  list_seats: {amanat: 30, auyl: 10, qhp: 7}\n  district_seats: {amanat: 20}\n"
+
+
+@pytest.mark.parametrize("house_group", ["majilis_2023", "ruling_minority", "simulated_election"])
+def test_an_experiment_s_own_house_replaces_the_parliament_group_s(tmp_path, house_group):
+    search = _config_file(tmp_path, "experiment", "split", "# @package _global_\ndefaults:\n"
+                          f"  - override /parliament: {house_group}\nname: split\nparliament:\n{SPLIT}")
+    house = load(search, "experiment=split").parliament
+    assert house.name == "amanat_split" and house.list_seats == {"amanat": 30, "auyl": 10, "qhp": 7}
+    assert house.district_seats == {"amanat": 20}
+    assert house.independents == 0 and house.election is None
+    tweaked = load(search, "experiment=split", "parliament.list_seats.auyl=12", "parliament.independents=4").parliament
+    assert tweaked.list_seats == {"amanat": 30, "auyl": 12, "qhp": 7} and tweaked.independents == 4
+
+
+def test_a_command_line_change_of_one_party_s_seats_still_changes_the_group_s_house():
+    house = load("parliament.list_seats.amanat=50").parliament
+    assert house.name == "majilis_2023" and house.list_seats["amanat"] == 50 and house.list_seats["osdp"] == 4
+    assert house.district_seats == {"amanat": 22} and house.independents == 7
+    assert load("experiment=free_and_fair").parliament.election.manipulation == 0.0  # a change, not a house
+
+
+def test_a_house_given_without_a_name_of_its_own_is_refused_naming_the_key(tmp_path):
+    search = _config_file(tmp_path, "experiment", "anonymous", "# @package _global_\nname: anonymous\n"
+                          "parliament:\n  list_seats: {amanat: 30, auyl: 10}\n")
+    with pytest.raises(ConfigError, match=r"parliament\.name: .*anonymous\.yaml gives a house of its own "
+                                          r"\(parliament\.list_seats\) but no parliament\.name"):
+        load(search, "experiment=anonymous")
+    _config_file(tmp_path, "parliament", "nameless", "list_seats: {amanat: 50, auyl: 10}\nindependents: 2\n")
+    with pytest.raises(ConfigError, match=r"parliament\.name: missing in .*nameless\.yaml"):
+        load(search, "parliament=nameless")
+    with pytest.raises(ConfigError, match=r"the command line gives a house of its own"):
+        load("parliament.list_seats={amanat: 60}")
+    assert load("parliament.list_seats={amanat: 60}", "parliament.name=mine").parliament.list_seats == {"amanat": 60}
+
+
+def test_run_py_runs_exactly_an_experiment_s_own_house_or_refuses_one_without_a_name(tmp_path):
+    search = _config_file(tmp_path, "experiment", "split", f"# @package _global_\nname: split\nparliament:\n{SPLIT}")
+    _config_file(tmp_path, "experiment", "anonymous", "# @package _global_\nname: anonymous\n"
+                 "parliament:\n  list_seats: {amanat: 30, auyl: 10}\n")
+    done = _run(tmp_path / "out", search, "experiment=split", "run.replicates=2", "agenda.session_length=10",
+                "run.figures=false")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("split agenda.session_length=10: 2 replicates of amanat_split")
+    runs = pd.read_parquet(tmp_path / "out" / "runs.parquet")
+    assert (runs["members"] == 67).all() and "parliament.list_seats.osdp" not in runs.columns
+    refused = _run(tmp_path / "refused", search, "experiment=anonymous")
+    assert refused.returncode == 2 and "parliament.name:" in refused.stderr and "anonymous.yaml" in refused.stderr
+    assert not (tmp_path / "refused" / "runs.parquet").exists()

@@ -12,6 +12,8 @@ import pandas as pd
 import pytest
 from helpers import ROOT, load, run
 
+from sim.runs import report
+from sim.runs.job import run_job
 from sim.runs.replicates import replicate_seed, run_experiment
 
 
@@ -157,3 +159,18 @@ def test_a_directory_that_is_not_a_sweep_is_refused_by_the_report(tmp_path):
                           text=True)
     assert done.returncode == 2 and "nor a sweep directory (jobs.json" in done.stderr
     assert not (tmp_path / "sweep.parquet").exists()
+
+
+def test_a_report_keys_jobs_by_directory_not_by_experiment_name(tmp_path, capsys):
+    many, few = tmp_path / "many", tmp_path / "few"
+    small = ("run.workers=1", "run.progress=false", "run.figures=false", "agenda.session_length=10")
+    run_job(load("run.replicates=20", *small), many)  # the same experiment (baseline) twice, different sizes
+    run_job(load("run.replicates=3", *small), few)
+    capsys.readouterr()
+    assert report.main([str(many), str(few), "--out", str(tmp_path)]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.strip().startswith("baseline")]
+    assert [(row[1], row[2]) for row in rows] == [(f"({many})", "20"), (f"({few})", "3")]
+    assert (tmp_path / "comparison.png").exists()
+    other = pd.read_parquet(few / "runs.parquet").assign(name="weak_whip")
+    names = report.labelled({many: pd.read_parquet(many / "runs.parquet"), few: other})["name"].unique().tolist()
+    assert names == ["baseline", "weak_whip"]  # distinct experiments keep their own names

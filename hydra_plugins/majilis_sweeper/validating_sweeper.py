@@ -15,9 +15,8 @@ from hydra.errors import HydraException
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.config import ConfigError
-from sim.files import atomic_path
-from sim.runs.compose import to_config
-from sim.runs.sweep import MANIFEST
+from sim.runs.callbacks import hold_or_exit
+from sim.runs.compose import given_twice, to_config
 
 
 class ValidatingSweeper(BasicSweeper):
@@ -29,6 +28,11 @@ class ValidatingSweeper(BasicSweeper):
         self._checked: set[tuple[str, ...]] = set()
 
     def sweep(self, arguments: list[str]) -> Any:
+        # A key the command line gives twice (the sweep file's may be narrowed there: that is not twice).
+        twice = given_twice(list(arguments))
+        if twice:
+            print("error: invalid sweep; nothing was run.\n  " + "\n  ".join(twice), file=sys.stderr)
+            raise SystemExit(2)
         parser = OverridesParser.create(config_loader=self.hydra_context.config_loader)
         overrides = parser.parse_overrides(self._parse_config() + list(arguments))
         jobs = [job for batch in self.split_arguments(overrides, None) for job in batch]
@@ -38,8 +42,14 @@ class ValidatingSweeper(BasicSweeper):
             print(f"error: {len(errors)} of {len(jobs)} sweep points are invalid; nothing was run.\n"
                   + "\n".join(errors), file=sys.stderr)
             raise SystemExit(2)
+        # Imported only now: Hydra imports every plugin module whenever run.py starts, and the gathering
+        # (with the model and its tables' libraries) would make every bad input take seconds to report.
+        from sim.files import atomic_path
+        from sim.runs.sweep import MANIFEST
+
         self._checked = {tuple(job) for job in jobs}
         sweep_dir = Path(self.config.hydra.sweep.dir)
+        hold_or_exit(sweep_dir)  # another sweep writing there would mix its jobs and manifest with this one's
         with atomic_path(sweep_dir / MANIFEST) as tmp:
             tmp.write_text(json.dumps(jobs, indent=1))
         return super().sweep(arguments)

@@ -1,5 +1,5 @@
-"""Hydra callbacks: output checks before any work, workers that end with the run, and the gathering
-of a multirun."""
+"""Hydra callbacks: output checks before any work, a run's hold on its directory, workers that end
+with the run, and the gathering of a multirun."""
 
 from __future__ import annotations
 
@@ -14,8 +14,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.runs.lifeline import exit_with
-from sim.runs.sweep import finish_sweep
+from sim.runs.lifeline import BusyDirectory, exit_with, hold_directory
 
 log = logging.getLogger(__name__)
 # Set by the process that starts a run; a job that finds another pid runs in a launcher's worker.
@@ -34,17 +33,28 @@ def check_writable(directory: Path) -> None:
         raise SystemExit(2)
 
 
+def hold_or_exit(directory: Path) -> None:
+    """Hold `directory` for this run (sim.runs.lifeline), or stop with exit code 2 when another run is
+    writing there: before Hydra writes its config and log into it."""
+    try:
+        hold_directory(directory)
+    except BusyDirectory as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise SystemExit(2) from None
+
+
 class RunHooks(Callback):
-    """Before a run: check where it writes. In a job: end with the run. After a multirun: gather
-    every job of the sweep into sweep.parquet and draw the sweep's figures."""
+    """Before a run: check where it writes, and hold a single run's directory. In a job: end with the
+    run. After a multirun: gather every job of the sweep into sweep.parquet and draw the sweep's figures."""
 
     def on_run_start(self, config: DictConfig, **kwargs: Any) -> None:
         os.environ[MAIN_PID] = str(os.getpid())
         check_writable(Path(config.hydra.run.dir))
+        hold_or_exit(Path(config.hydra.run.dir))
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         os.environ[MAIN_PID] = str(os.getpid())
-        check_writable(Path(config.hydra.sweep.dir))
+        check_writable(Path(config.hydra.sweep.dir))  # held by the sweeper, once every point is valid
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
         # A launcher's worker (joblib's loky, submitit's local processes) would outlive a killed run.
@@ -57,6 +67,10 @@ class RunHooks(Callback):
                      " ".join(job_return.overrides or ()))
 
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
+        # Imported here: this module is loaded before a run's configuration is checked, and the
+        # gathering's plotting libraries would make every bad input take seconds to report.
+        from sim.runs.sweep import finish_sweep
+
         missing = finish_sweep(Path(config.hydra.sweep.dir))
         if missing:
             raise SystemExit(f"{len(missing)} job(s) of the sweep did not complete; see the log above. "

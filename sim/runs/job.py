@@ -1,4 +1,10 @@
-"""One Hydra job: run a configuration's replicates into a directory, or skip it if already done."""
+"""One Hydra job: run a configuration's replicates into a directory, or skip it if already done.
+
+A directory holds one run. A run takes the directory's lock before anything else, so that a second
+run there stops rather than deleting the first one's files; and a run that computes (another
+configuration, code or libraries than the results there, or none complete) first removes whatever an
+earlier run left, so that no table of that run is ever listed or read as this one's.
+"""
 
 from __future__ import annotations
 
@@ -14,12 +20,20 @@ from sim.figures.results import experiment_figures
 from sim.files import atomic_path, parquet_stream, write_table
 from sim.outcomes.summary import summarize, summary_text
 from sim.runs.fingerprint import fingerprint
+from sim.runs.lifeline import hold_directory, holds_directory, release_directory
 from sim.runs.replicates import run_experiment
 
 log = logging.getLogger(__name__)
 DONE = "done.json"
+# A failed sweep job's traceback (written by run.py, read when the sweep is gathered).
+ERROR = "error.txt"
 # The tables run.record_roll_calls writes, one Parquet file each (sim.outcomes.recorded_tables).
 RECORDED = ("roll_calls", "voteview", "legislators", "expulsions")
+# Every file a run leaves in its directory besides its figures (*.png); scaling.csv is written there by
+# sim.analysis.scaling from the recorded tables.
+OUTPUTS = ("runs.parquet", "summary.csv", *(f"{name}.parquet" for name in RECORDED), "scaling.csv", ERROR, DONE)
+
+
 def is_complete(out: Path, expected: str) -> bool:
     """Whether `out` holds finished results with this fingerprint (config, code and libraries).
     A damaged or empty marker means not complete: the job is computed again."""
@@ -34,8 +48,18 @@ def is_complete(out: Path, expected: str) -> bool:
 
 def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     """Run (or reuse) the replicates of `cfg` in `out`: runs.parquet, summary.csv, the figures, and
-    last of all the done marker, so an interrupted job is never taken for a complete one."""
-    out.mkdir(parents=True, exist_ok=True)
+    last of all the done marker, so an interrupted job is never taken for a complete one. Raises
+    sim.runs.lifeline.BusyDirectory, before anything is written, when another process runs a job there."""
+    held_before = holds_directory(out)
+    hold_directory(out)
+    try:
+        return _run_held(cfg, out)
+    finally:
+        if not held_before:
+            release_directory(out)
+
+
+def _run_held(cfg: Config, out: Path) -> pd.DataFrame:
     for stale in out.glob(".*.tmp"):  # left by a run that was killed while writing
         stale.unlink()
     expected = fingerprint(cfg)
@@ -43,13 +67,26 @@ def run_job(cfg: Config, out: Path) -> pd.DataFrame:
     if runs is not None:
         log.info("%s: complete results for this config found, skipping", out)
     else:
-        (out / DONE).unlink(missing_ok=True)
+        _remove_earlier_outputs(out)
         runs = _compute(cfg, out)
         with atomic_path(out / DONE) as tmp:
             tmp.write_text(json.dumps({"fingerprint": expected, "replicates": cfg.run.replicates}))
     print(summary_text(runs))
     print(f"results in {out}/: {', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))}")
     return runs
+
+
+def _remove_earlier_outputs(out: Path) -> None:
+    """Remove every output an earlier run left in `out`, naming them: this run may not write them all
+    (no recorded tables without run.record_roll_calls, no figures without run.figures)."""
+    earlier = [out / name for name in OUTPUTS if (out / name).exists()]
+    if not earlier:
+        return  # a fresh directory, or someone else's files without a run's: leave its images alone
+    earlier += sorted(out.glob("*.png"))
+    for path in earlier:
+        path.unlink()
+    log.warning("%s: removed the outputs of an earlier run there (another configuration, code or libraries, "
+                "an unfinished run or a damaged one): %s", out, ", ".join(p.name for p in earlier))
 
 
 def _complete_runs(out: Path, expected: str) -> pd.DataFrame | None:

@@ -1,12 +1,17 @@
-"""Worker processes that end with the run that started them.
+"""What ends with the run that started it: its worker processes, and its hold on its directory.
 
 A run killed by SIGKILL cannot tell its workers to stop; they would run on, orphaned, holding
 memory. So each worker watches the run's process and exits as soon as it has gone. It watches the
 run, not its own parent: a fork server's children keep the server alive, and the server them.
+
+A run holds its output directory with an advisory lock (flock) on a file there, so that a second run
+into the same directory stops before it deletes or overwrites anything of the first. The kernel
+releases the lock when the process ends, however it ends, so a killed run never leaves it held.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import threading
 import time
@@ -15,6 +20,11 @@ from pathlib import Path
 # How often a worker looks for the run: a killed run's workers are gone within about this.
 POLL_SECONDS = 0.5
 _watching: set[int] = set()
+# Hidden, so that it is never listed among the results. It stays after the run: removing a lock file
+# that another process has just opened would let two runs each lock a different file.
+LOCK = ".run.lock"
+# The directories this process holds, with the lock's file descriptor.
+_held: dict[Path, int] = {}
 
 
 def running(pid: int) -> bool:
@@ -45,3 +55,35 @@ def exit_with(pid: int) -> None:
         os._exit(1)  # no cleanup: what it was computing belongs to a run that has ended
 
     threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()
+
+
+class BusyDirectory(RuntimeError):
+    """Another process holds the directory: a run is writing there."""
+
+
+def holds_directory(directory: Path) -> bool:
+    """Whether this process holds `directory`."""
+    return Path(directory).resolve() in _held
+
+
+def hold_directory(directory: Path) -> None:
+    """Hold `directory` (created if need be) until release_directory or the end of this process;
+    nothing when this process holds it already. Raises BusyDirectory when another process holds it."""
+    key = Path(directory).resolve()
+    if key in _held:
+        return
+    key.mkdir(parents=True, exist_ok=True)
+    fd = os.open(key / LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise BusyDirectory(f"{directory}: another run is writing there (it holds {Path(directory) / LOCK}); "
+                            "wait for it to finish, or choose another directory") from None
+    _held[key] = fd
+
+
+def release_directory(directory: Path) -> None:
+    fd = _held.pop(Path(directory).resolve(), None)
+    if fd is not None:
+        os.close(fd)

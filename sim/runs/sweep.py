@@ -11,10 +11,9 @@ from omegaconf import OmegaConf
 
 from sim.figures.results import sweep_figures
 from sim.files import write_table
-from sim.runs.job import DONE
+from sim.runs.job import DONE, ERROR
 
 log = logging.getLogger(__name__)
-ERROR = "error.txt"
 # Written into the sweep directory by the sweeper: the overrides of every job of the last sweep there.
 MANIFEST = "jobs.json"
 
