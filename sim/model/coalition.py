@@ -130,7 +130,7 @@ def _largest_stable(players: Players, chamber: Chamber, cfg: CoalitionConfig, ca
     size = inside.sum(axis=1)
     order = np.lexsort((subsets, -size, -subset_seats))
     order = order[size[order] >= 2]
-    table = _subset_power(players, chamber, candidates, inside, subset_seats)
+    table = _subset_power(players.seats, chamber, candidates, inside, subset_seats)
     weighted = inside @ players.weighted[candidates]
     position = players.position[candidates][None]
     rival_bits = players.rivals[np.ix_(candidates, candidates)] @ bit
@@ -150,12 +150,12 @@ def _largest_stable(players: Players, chamber: Chamber, cfg: CoalitionConfig, ca
     return np.array([], dtype=np.int64)
 
 
-def _subset_power(players: Players, chamber: Chamber, candidates: np.ndarray, inside: np.ndarray,
+def _subset_power(seats: np.ndarray, chamber: Chamber, candidates: np.ndarray, inside: np.ndarray,
                   subset_seats: np.ndarray) -> np.ndarray:
     """The power of each subset of the candidates (rows of `inside`) as the coalition, every other
-    player outside it. A subset's power depends on its seats and the multiset of seats left outside it:
-    few distinct, each worked out once."""
-    kinds, code = np.unique(players.seats, return_inverse=True)
+    player (of `seats` each) outside it. A subset's power depends on its seats and the multiset of seats
+    left outside it: few distinct, each worked out once."""
+    kinds, code = np.unique(seats, return_inverse=True)
     outside = np.bincount(code, minlength=len(kinds)) - inside @ np.eye(len(kinds), dtype=np.int64)[code[candidates]]
     # One mixed-radix integer per (seats, outside multiset), so that np.unique runs on a flat array.
     radix = np.cumprod([int(subset_seats.max()) + 1, *(np.bincount(code) + 1)])[:-1]
@@ -173,8 +173,8 @@ def _blocs(seats: tuple[int, ...], chamber: Chamber) -> tuple[np.ndarray, np.nda
     inside = (subsets[:, None] & (1 << np.arange(n))) > 0
     blocs = inside.sum(axis=1) >= 2
     subsets, inside = subsets[blocs], inside[blocs]
-    players = Players(np.array(seats), np.zeros((n, 1)), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros((n, n), bool))
-    return subsets, inside, _subset_power(players, chamber, np.arange(n), inside, inside @ players.seats)
+    weights = np.array(seats)
+    return subsets, inside, _subset_power(weights, chamber, np.arange(n), inside, inside @ weights)
 
 
 def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> float:
