@@ -101,6 +101,18 @@ def _largest_stable_by_enumeration(players: Players, chamber: Chamber, cfg: Coal
     return best
 
 
+def _random_game(game: tuple, cost) -> tuple[Players, Chamber]:
+    """The players and chamber of a hypothesis-drawn game: seats, positions, intents, risks, the ruling
+    party's seats and a bit pattern of rivalries (symmetric, nobody its own rival)."""
+    seats, position, intent, risk, ruling, rivalry = game
+    n = len(seats)
+    rivals = np.array([[(rivalry >> ((i * n + j) % 21)) & 1 for j in range(n)] for i in range(n)], dtype=bool)
+    rivals = (rivals | rivals.T) & ~np.eye(n, dtype=bool)
+    players = Players(seats=np.array(seats), position=np.array(position).reshape(n, 3), intent=np.array(intent),
+                      risk=np.array(risk), cost=cost(n), rivals=rivals)
+    return players, Chamber(ruling, (50, 66, 74), (0.8, 0.15, 0.05))
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.integers(2, 7).flatmap(lambda n: st.tuples(
     st.lists(st.integers(2, 20), min_size=n, max_size=n),
@@ -110,13 +122,7 @@ def _largest_stable_by_enumeration(players: Players, chamber: Chamber, cfg: Coal
     st.integers(25, 55),
     st.integers(0, 2 ** 21 - 1))))
 def test_the_exact_search_finds_the_largest_stable_coalition(game):
-    seats, position, intent, risk, ruling, rivalry = game
-    n = len(seats)
-    rivals = np.array([[(rivalry >> ((i * n + j) % 21)) & 1 for j in range(n)] for i in range(n)], dtype=bool)
-    rivals = (rivals | rivals.T) & ~np.eye(n, dtype=bool)
-    players = Players(seats=np.array(seats), position=np.array(position).reshape(n, 3), intent=np.array(intent),
-                      risk=np.array(risk), cost=np.full(n, 0.05), rivals=rivals)
-    chamber = Chamber(ruling, (50, 66, 74), (0.8, 0.15, 0.05))
+    players, chamber = _random_game(game, cost=lambda n: np.full(n, 0.05))
     # Distance weighs less than by default, so that about two games in five form a coalition.
     cfg = CoalitionConfig(distance_weight=0.2, rivalry_cost=0.3, risk_weight=0.3)
     found = set(np.flatnonzero(form(players, chamber, cfg)).tolist())
@@ -132,13 +138,8 @@ def test_the_exact_search_finds_the_largest_stable_coalition(game):
     st.integers(20, 60),
     st.integers(0, 2 ** 21 - 1))))
 def test_the_best_bloc_s_margin_is_the_highest_least_willing_member_s_value_over_every_bloc(game):
-    seats, position, intent, risk, ruling, rivalry = game
-    n = len(seats)
-    rivals = np.array([[(rivalry >> ((i * n + j) % 21)) & 1 for j in range(n)] for i in range(n)], dtype=bool)
-    rivals = (rivals | rivals.T) & ~np.eye(n, dtype=bool)
-    players = Players(seats=np.array(seats), position=np.array(position).reshape(n, 3), intent=np.array(intent),
-                      risk=np.array(risk), cost=np.where(np.arange(n) % 2, 0.2, 0.05), rivals=rivals)
-    chamber = Chamber(ruling, (50, 66, 74), (0.8, 0.15, 0.05))
+    players, chamber = _random_game(game, cost=lambda n: np.where(np.arange(n) % 2, 0.2, 0.05))
+    n = len(players.seats)
     cfg = CoalitionConfig()
     expected = max(values(np.array(mask, dtype=bool), players, chamber, cfg)[np.array(mask, dtype=bool)].min()
                    for mask in itertools.product((0, 1), repeat=n) if sum(mask) >= 2)

@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 
 def in_closed_session(outcome: registry.Outcome) -> Callable[[MajilisModel], float]:
-    """A model reporter: the outcome's value in the session just closed (NaN before the first)."""
+    """A model reporter: the outcome's value in the session just closed (NaN before the first), read
+    from the model's `closed_sessions` (CollectingMajilisModel keeps them)."""
     def report(model: MajilisModel) -> float:
-        if model.session == 0:
+        s = getattr(model, "closed_sessions", None)
+        if s is None or s.count == 0:
             return float("nan")
-        s = sessions_of(model)
         last = slice(s.count - 1, s.count)
         return float(outcome.reduce(outcome.per_session(s)[last], outcome.base(s)[last] if outcome.base else None))
     return report
@@ -67,4 +68,6 @@ class CollectingMajilisModel(MajilisModel):
 
     def close_session(self, sitting: Sitting, house: int) -> None:
         super().close_session(sitting, house)
+        # Cut into sessions once for all the reporters of this collection.
+        self.closed_sessions = sessions_of(self)
         self.datacollector.collect(self)
