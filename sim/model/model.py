@@ -79,6 +79,7 @@ class MajilisModel(mesa.Model):
         self.expelled: list[Expulsion] = []
         self.record = RollCallRecord(self.roll_calls, self.roll_calls // self.session_length,
                                      len(self.parties.names), self.members, self.dimensions)
+        self._warm_up(cfg.agenda.warm_up_sessions)
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -124,9 +125,10 @@ class MajilisModel(mesa.Model):
         if i == self.session_length - 1:
             self.close_session(sitting, 0)
 
-    def open_session(self) -> Sitting:
+    def open_session(self, keep: bool = True) -> Sitting:
         """Drift the status quo, play the coalition game, draw the session's agenda; return the
-        session's roll calls, ready to run alone or stacked with other houses'."""
+        session's roll calls, ready to run alone or stacked with other houses'. A session not kept
+        (the warm-up's) leaves no record."""
         drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=self.dimensions)
         self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
         self._form_coalition()
@@ -142,12 +144,13 @@ class MajilisModel(mesa.Model):
         candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
         start = self.session * self.session_length
         c = self.coalition
-        self.record.open_session(
-            slice(start, start + self.session_length), self.session,
-            proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
-            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
-            occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
-        )
+        if keep:
+            self.record.open_session(
+                slice(start, start + self.session_length), self.session,
+                proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
+                coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
+                occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
+            )
         return Sitting(
             self.chamber,
             candidate_terms=_policy_terms(candidates)[None],
@@ -169,16 +172,10 @@ class MajilisModel(mesa.Model):
     def close_session(self, sitting: Sitting, house: int) -> None:
         """Take this house's results (row `house` of the sitting): record them, sanction dissent,
         expel dissenters, and let threats fade."""
-        e = self.executive
-        self.status_quo_terms = sitting.status_quo_terms[house]
         self.record.close_session(sitting, house, self.session)
-        self.seats.add_session(sitting, house, e.sanction_rate)
-        self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
+        self._sanction(sitting, house)
         self._expel(sitting.sat[house])
-        # Threats fade at threat_decay per 100 roll calls, so a session's length does not matter.
-        fade = (1.0 - e.threat_decay) ** (self.session_length / 100)
-        self.parties.fade(fade)
-        self.seats.fade(fade)
+        self._fade()
         self.record.house_after(self.session, self.seats.fear, self.seats.seated, self.seats.party_of)
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
@@ -187,6 +184,41 @@ class MajilisModel(mesa.Model):
         self.running = self.held < self.roll_calls
 
     # -- between roll calls --------------------------------------------------------------------
+
+    def _warm_up(self, sessions: int) -> None:
+        """A convocation starts with the threats its parties carry out of the previous one, and with
+        deputies its parties have vetted (ODD 7.10): `sessions` sessions of this house are played first
+        and not kept (votes, coalition game, sanctions, fading). A deputy its party would have expelled
+        is replaced, before the term, by another candidate of the same party in the same seat: the house
+        sits as elected. Threats, the fear they cause and the deputies' records carry over: a party
+        judges a deputy by all it has seen of it, so a first session's short record is no likelier to
+        exceed the tolerance than a later one."""
+        for _ in range(sessions):
+            sitting = self.open_session(keep=False)
+            sitting.run()
+            self._sanction(sitting, 0)
+            vetted = np.flatnonzero(self._dissenters(sitting.sat[0]))
+            for seat in vetted:
+                deputy = self.occupant[seat]
+                assert deputy is not None  # a seated seat has its deputy
+                del self.seated_as[deputy.unique_id]
+                deputy.remove()
+            self._seat_new_deputies(vetted)
+            self._fade()
+
+    def _sanction(self, sitting: Sitting, house: int) -> None:
+        """Take the session's outcome: the status quo it left, each deputy's record, and the executive's
+        sanctions of votes against its stance."""
+        e = self.executive
+        self.status_quo_terms = sitting.status_quo_terms[house]
+        self.seats.add_session(sitting, house, e.sanction_rate)
+        self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
+
+    def _fade(self) -> None:
+        """Threats fade at threat_decay per 100 roll calls, so a session's length does not matter."""
+        fade = (1.0 - self.executive.threat_decay) ** (self.session_length / 100)
+        self.parties.fade(fade)
+        self.seats.fade(fade)
 
     def _close_term(self) -> None:
         """If another term follows, elect and seat its house. Parties under a high registration threat
@@ -220,11 +252,8 @@ class MajilisModel(mesa.Model):
         rate of votes against the line and the executive exceeds dissent_tolerance. A list seat goes to
         the next on the list (or falls vacant when the list is exhausted); a district deputy keeps the
         seat as a self-nominated deputy."""
-        b, s, p = self.behavior, self.seats, self.parties
-        excess = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0)
-        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * excess * sat
-        draw = self.rng.random(self.members)
-        expelled = s.seated & p.imperative[s.party_of] & (draw < -np.expm1(-hazard))
+        s, p = self.seats, self.parties
+        expelled = self._dissenters(sat)
         if not expelled.any():
             return
         refill = []
@@ -250,11 +279,19 @@ class MajilisModel(mesa.Model):
         # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
 
+    def _dissenters(self, sat: np.ndarray) -> np.ndarray:
+        """Which seats' deputies their parties expel this session (the hazard of _expel), as a mask."""
+        b, s, p = self.behavior, self.seats, self.parties
+        excess = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0)
+        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * excess * sat
+        draw = self.rng.random(self.members)
+        return s.seated & p.imperative[s.party_of] & (draw < -np.expm1(-hazard))
+
     def _form_coalition(self) -> None:
         """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition)."""
         c = self.cfg.coalition
         self.coalition, self.margin = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency,
-                                                     c) if c.enabled else (None, float("nan"))
+                                                     c, self.rng) if c.enabled else (None, float("nan"))
         self.parties.set_coalition(self.coalition.parties if self.coalition else None)
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
 
