@@ -27,7 +27,10 @@ class MajilisModel(mesa.Model):
         cfg: Config,
         rng: np.random.Generator | int | None = None,
         composition: Composition | None = None,
+        warm: bool = True,
     ) -> None:
+        """The house of `composition` (else the configured or elected one), warmed up now (ODD 5.1), or,
+        with warm=False, at its first step or by run_lockstep together with the houses beside it."""
         validate(cfg)
         super().__init__(rng=rng)
         self.cfg, self.behavior = cfg, cfg.behavior
@@ -79,7 +82,9 @@ class MajilisModel(mesa.Model):
         self.expelled: list[Expulsion] = []
         self.record = RollCallRecord(self.roll_calls, self.roll_calls // self.session_length,
                                      len(self.parties.names), self.members, self.dimensions)
-        self._warm_up(cfg.agenda.warm_up_sessions)
+        self.cold_sessions = cfg.agenda.warm_up_sessions  # warm-up sessions still to play
+        if warm:
+            warm_up([self])
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -113,6 +118,7 @@ class MajilisModel(mesa.Model):
         if self.held >= self.roll_calls:
             self.running = False
             return
+        warm_up([self])
         i = self.held % self.session_length
         if i == 0:
             self.sitting = self.open_session()
@@ -185,26 +191,20 @@ class MajilisModel(mesa.Model):
 
     # -- between roll calls --------------------------------------------------------------------
 
-    def _warm_up(self, sessions: int) -> None:
-        """A convocation starts with the threats its parties carry out of the previous one, and with
-        deputies its parties have vetted (ODD 7.10): `sessions` sessions of this house are played first
-        and not kept (votes, coalition game, sanctions, fading). A deputy its party would have expelled
-        is replaced, before the term, by another candidate of the same party in the same seat: the house
-        sits as elected. Threats, the fear they cause and the deputies' records carry over: a party
-        judges a deputy by all it has seen of it, so a first session's short record is no likelier to
-        exceed the tolerance than a later one."""
-        for _ in range(sessions):
-            sitting = self.open_session(keep=False)
-            sitting.run()
-            self._sanction(sitting, 0)
-            vetted = np.flatnonzero(self._dissenters(sitting.sat[0]))
-            for seat in vetted:
-                deputy = self.occupant[seat]
-                assert deputy is not None  # a seated seat has its deputy
-                del self.seated_as[deputy.unique_id]
-                deputy.remove()
-            self._seat_new_deputies(vetted)
-            self._fade()
+    def close_warm_up_session(self, sitting: Sitting, house: int) -> None:
+        """Take a warm-up session's results (row `house` of the sitting): sanctions and fading as in a
+        kept session; a deputy its party would have expelled is replaced by another candidate of the
+        same party in the same seat (ODD 5.1)."""
+        self._sanction(sitting, house)
+        vetted = np.flatnonzero(self._dissenters(sitting.sat[house]))
+        for seat in vetted:
+            deputy = self.occupant[seat]
+            assert deputy is not None  # a seated seat has its deputy
+            del self.seated_as[deputy.unique_id]
+            deputy.remove()
+        self._seat_new_deputies(vetted)
+        self._fade()
+        self.cold_sessions -= 1
 
     def _sanction(self, sitting: Sitting, house: int) -> None:
         """Take the session's outcome: the status quo it left, each deputy's record, and the executive's
@@ -296,10 +296,22 @@ class MajilisModel(mesa.Model):
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
 
 
+def warm_up(models: list[MajilisModel]) -> None:
+    """Play the houses' warm-up sessions not yet played (ODD 5.1), their roll calls stacked as in
+    run_lockstep: a convocation starts with the threats, fear and records its parties carry out of the
+    previous one, and with vetted deputies. None of it is kept in the record."""
+    while cold := [model for model in models if model.cold_sessions > 0]:
+        sitting = Sitting.stack([model.open_session(keep=False) for model in cold])
+        sitting.run()
+        for house, model in enumerate(cold):
+            model.close_warm_up_session(sitting, house)
+
+
 def run_lockstep(models: list[MajilisModel]) -> None:
     """Run houses to the end, session by session, their roll calls stacked into one Sitting; each house
     ends exactly as `run_model()` would have left it. Their configurations may differ in everything but
     the shapes (house size, party list, session length and count) and the executive's ideal point."""
+    warm_up(models)
     while models and models[0].running:
         sitting = Sitting.stack([model.open_session() for model in models])
         sitting.run()
