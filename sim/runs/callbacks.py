@@ -14,7 +14,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.runs.lifeline import BusyDirectory, exit_with, hold_directory
+from sim.runs.lifeline import BusyDirectory, exit_with, hold_directory, start_loky_workers_watching
 
 log = logging.getLogger(__name__)
 # Set by the process that starts a run; a job that finds another pid runs in a launcher's worker.
@@ -54,6 +54,10 @@ class RunHooks(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         os.environ[MAIN_PID] = str(os.getpid())
+        if "joblib" in str(config.hydra.launcher.get("_target_", "")):
+            # Its workers start watching the run before they wait for a job (on_job_start is too late
+            # for a worker still starting up when the run is killed).
+            start_loky_workers_watching(os.getpid())
         check_writable(Path(config.hydra.sweep.dir))  # held by the sweeper, once every point is valid
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
