@@ -73,9 +73,12 @@ class RunHooks(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         # Imported here: this module is loaded before a run's configuration is checked, and the
         # gathering's plotting libraries would make every bad input take seconds to report.
-        from sim.runs.sweep import finish_sweep
+        from sim.runs.sweep import DamagedSweep, finish_sweep
 
-        missing = finish_sweep(Path(config.hydra.sweep.dir))
+        try:
+            missing = finish_sweep(Path(config.hydra.sweep.dir))
+        except DamagedSweep as err:
+            raise SystemExit(f"error: the sweep's jobs ran, but gathering them failed: {err}") from None
         if missing:
             raise SystemExit(f"{len(missing)} job(s) of the sweep did not complete; see the log above. "
                              "Run the same command again to finish only those.")
