@@ -114,14 +114,6 @@ def _sweep(tmp: Path, manifest: str = '[["a=1"]]', overrides: str = "- a=1\n", r
     (job / "runs.parquet").write_bytes(runs)
 
 
-def _busy_job(tmp: Path) -> int:
-    """A job with roll calls that another run is writing into."""
-    _roll_call_job(tmp)
-    fd = os.open(tmp / "job" / LOCK, os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return fd
-
-
 def _record(observations: str) -> Callable[[Path], None]:
     return _write("record.yaml", f"sessions: 3\nobservations:\n{observations}")
 
@@ -253,7 +245,6 @@ CASES = [
          lambda tmp: _roll_call_job(tmp, b"")),
     Case("scaling", ("{tmp}/job",), ("{tmp}/job/voteview.parquet: not the voteview table", "no column deputy"),
          lambda tmp: _roll_call_job(tmp, pd.DataFrame({"replicate": [0]}))),
-    Case("scaling", ("{tmp}/job",), ("{tmp}/job: another run is writing there",), _busy_job),
     # experiments/chunks.py
     Case("chunks.py", (), ("store is required",)),
     Case("chunks.py", ("store={tmp}/store",), ("store = {tmp}/store: holds no plan",), _mkdir("store")),
@@ -421,4 +412,3 @@ def test_a_job_directory_that_cannot_be_written_is_refused_before_any_work(entry
     error = capsys.readouterr().err
     assert stop.value.code == 2, error
     assert f"{job}: cannot write {'scaling.csv' if entry == 'scaling' else 'the figures'} there" in error
-    assert not (job / LOCK).exists()  # refused before it even held the directory

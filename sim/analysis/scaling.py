@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from sim.files import write_table
-from sim.runs.lifeline import BusyDirectory, hold_directory, release_directory
 
 YEA, NAY = 1, 6
 MIN_VOTES = 100
@@ -94,18 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     if not os.access(job, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
         parser.error(f"{job}: cannot write {out.name} there (not writable); scaling writes its table beside the "
                      "job's roll calls: copy the job directory somewhere writable and give that")
+    voteview, legislators = (_read_table(parser, job / name, columns) for name, columns in TABLES.items())
+    table = recovery(voteview, legislators)
     try:
-        hold_directory(job)  # a run writing there now would remove or replace the tables read here
-    except BusyDirectory as err:
-        parser.error(str(err))
-    try:
-        voteview, legislators = (_read_table(parser, job / name, columns) for name, columns in TABLES.items())
-        table = recovery(voteview, legislators)
         write_table(table, out)
     except OSError as err:  # the directory became unwritable, or the disk is full
         parser.error(f"{out}: cannot be written ({err})")
-    finally:
-        release_directory(job)
     means = ", ".join(f"{c.removeprefix('r2_')} {table[c].mean():.2f}" for c in table.columns if c.startswith("r2_"))
     print(f"R-squared of the true positions on the recovered ideal points, mean of {len(table)} replicates: {means}")
     print(out)
