@@ -22,6 +22,7 @@ from calibration import REPLICATES as PREDICTIVE_REPLICATES
 from sensitivity import REPLICATES, SOBOL_N, TRAJECTORIES
 from study import RECORD, RESULTS, ROOT, check_output
 
+from sim.analysis.feasibility import feasibility_text
 from sim.analysis.posterior import load_record
 from sim.files import atomic_path
 from sim.outcomes import registry
@@ -36,7 +37,8 @@ FIGURES = {("sensitivity", "sobol.png"): "sensitivity_sobol.png",
            ("calibration", "posterior.png"): "calibration_posterior.png",
            ("calibration", "predictive.png"): "calibration_predictive.png"}
 # What the text reads from each analysis, besides its figures, and the command that writes them.
-READS = {"sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "region.csv", "region.json",
+READS = {"voting_power": ("python experiments/voting_power.py", ("feasibility.csv",)),
+         "sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "region.csv", "region.json",
                                                                "points.parquet")),
          "calibration": ("python experiments/calibration.py", ("observations.csv", "posterior.csv", "predictive.csv",
                                                                "posterior_points.parquet"))}
@@ -91,7 +93,7 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.Data
     conditions = ", ".join(f"`{r.parameter}` {r.low:.3g}-{r.high:.3g}" for r in narrow.itertuples()) or "none"
     median = box["median"]
     flips = (f"at every point of the prior where a coalition blocks in at least half the runs ({box['inside']} "
-             f"of {box['points']}): {conditions}. Those points are houses in collapse: the median term there has "
+             f"of {box['points']}): {conditions}. The median term there has "
              f"{median['expulsions_inside']:.0f} expulsions and {median['gov_defeats_inside']:.0f} Government "
              f"defeats (elsewhere {median['expulsions_outside']:.0f} and {median['gov_defeats_outside']:.1f}; "
              f"the record: {record_expulsions:g} expulsion in three sessions). Wherever a coalition forms at all "
@@ -119,10 +121,11 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.Data
         + ". The registration threat works through discipline instead: the variance of Government defeats "
         f"over the prior rests on {top(indices, 'gov_defeats', 2)}.",
         "",
-        "**3. Coalition building is hard for the opposition.** What a coalition could decide binds before what "
-        "it costs to build: the coalition parameters' total indices for P(a coalition forms) are "
-        f"{', '.join(_st(indices, k) for k in COALITION_KEYS)}, and in the ruling party's absence of a "
-        f"majority (`ruling_minority`) the same calibrated parties form one with probability {interval(minority)}.",
+        "**3. Coalition building is hard for the opposition.** How far the house is from a bloc (the best "
+        "bloc's margin) rests on these total Sobol indices of the coalition game's parameters and the "
+        f"parties' intent: {', '.join(_st(indices, k) for k in _coalition_keys(indices))}; in the ruling "
+        f"party's absence of a majority (`ruling_minority`) the same calibrated parties form one with "
+        f"probability {interval(minority)}.",
         "",
         "**4. Registration goes to parties the administration does not see as a threat.** On how willing the "
         f"registered parties are to oppose, the record {param_range(posterior, 'minor.opposition_intent')}. "
@@ -131,12 +134,17 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.Data
     ]
 
 
-COALITION_KEYS = ("coalition.weight", "coalition.risk_weight", "coalition.party_cost", "minor.opposition_intent")
+def _coalition_keys(indices: pd.DataFrame) -> list[str]:
+    """The declared parameters of the coalition game, and the parties' intent, largest total index first."""
+    rows = indices[(indices.method == "sobol") & (indices.outcome == "coalition_margin")
+                   & (indices.parameter.str.startswith("coalition.")
+                      | (indices.parameter == "minor.opposition_intent"))]
+    return list(rows.sort_values("ST", ascending=False).parameter)
 
 
 def _st(indices: pd.DataFrame, key: str) -> str:
-    r = indices[(indices.method == "sobol") & (indices.outcome == "coalition_formed") & (indices.parameter == key)]
-    return f"`{key}` {r.ST.iloc[0]:.2f} ± {r.ST_conf.iloc[0]:.2f}" if len(r) else f"`{key}` (not declared)"
+    r = indices[(indices.method == "sobol") & (indices.outcome == "coalition_margin") & (indices.parameter == key)]
+    return f"`{key}` {r.ST.iloc[0]:.2f} ± {r.ST_conf.iloc[0]:.2f}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -215,6 +223,7 @@ def smaller_than_documented(results: Path) -> list[str]:
 def write_findings(results: Path, out: Path) -> None:
     """FINDINGS.md into `out`, the analyses' figures into `out`/figures/ (where it links them)."""
     sensitivity, calibration = results / "sensitivity", results / "calibration"
+    feasibility = pd.read_csv(results / "voting_power" / "feasibility.csv")
     indices = pd.read_csv(sensitivity / "indices.csv")
     region = pd.read_csv(sensitivity / "region.csv")
     box = json.loads((sensitivity / "region.json").read_text())
@@ -251,11 +260,22 @@ def write_findings(results: Path, out: Path) -> None:
         "",
         "## The answer",
         "",
-        f"Given what the 2023 Majilis did, the chance that a coalition of non-ruling players forms in the rest "
-        f"of the convocation is {interval(pred(rest, 'coalition_formed'))}; that it reaches the blocking "
-        f"minority, {interval(pred(rest, 'coalition_blocking'))}. The Government loses "
+        "**Can** (the arithmetic of the house as elected, before any behaviour; "
+        "`experiments/results/voting_power/feasibility.csv`), in the 2023 house: "
+        + "; ".join(feasibility_text(r) for r in feasibility[feasibility.house.str.startswith("2023")]
+                    .to_dict("records")) + ".",
+        "",
+        f"**Would.** Given what the 2023 Majilis did, the chance that a coalition of non-ruling players forms in "
+        f"the rest of the convocation is {interval(pred(rest, 'coalition_formed'))}; that it reaches the "
+        f"blocking minority, {interval(pred(rest, 'coalition_blocking'))}. The Government loses "
         f"{interval(pred(rest, 'gov_defeats'), share=False)} bills in those sessions "
-        f"({pred(rest, 'gov_defeats')['sessions']} of the term).",
+        f"({pred(rest, 'gov_defeats')['sessions']} of the term). How far the house is from a bloc, the best "
+        f"bloc's margin (the value of its least willing member, in shares of the house's decisions), is "
+        f"{interval(pred(rest, 'coalition_margin'), share=False)}; over the whole prior it rests on "
+        f"{top(indices, 'coalition_margin', 3)}.",
+        "",
+        "**Lasts.** The share of a term's sessions in which a coalition holds: "
+        + "; ".join(f"{pred(h, 'coalition_share_of_sessions')['mean']:.3f} in `{h}`" for h in houses) + ".",
         "",
         "| house | " + " | ".join(LABELS[o.name] for o in ANALYSED) + " |",
         "|---|" + "---|" * len(ANALYSED),

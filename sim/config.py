@@ -144,6 +144,9 @@ class CoalitionConfig:
     risk_weight: float = _bounded(0.3, 0.0, MAX_SCALE)
     party_cost: float = _bounded(0.05, 0.0, MAX_SCALE)
     independent_cost: float = _bounded(0.2, 0.0, MAX_SCALE)
+    cooptation_rent: float = _bounded(0.05, 0.0, MAX_SCALE)
+    visibility: float = _bounded(0.02, 0.0, MAX_SCALE)
+    choice_noise: float = _bounded(0.05, 0.0, MAX_SCALE)
 
 
 @dataclass
@@ -154,6 +157,7 @@ class AgendaConfig:
     two_dimension_prob: float = _bounded(0.3, *UNIT)
     bill_sd: float = _bounded(0.3, 0.0, MAX_SCALE)
     drift_sd: float = _bounded(0.15, 0.0, MAX_SCALE)
+    warm_up_sessions: int = _bounded(5, 0, MAX_SESSIONS)
 
 
 @dataclass

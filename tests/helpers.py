@@ -14,6 +14,17 @@ from sim.model.model import MajilisModel
 
 ROOT = Path(__file__).resolve().parents[1]
 
+# A house where coalitions form: the ruling party without a majority, every other player's intent at
+# its top, and the registration risk weighed at a third of the default (at the default, once the
+# warm-up has raised minor parties' fear to its ceiling, none forms).
+FORMING = ("experiment=ruling_minority", "minor.opposition_intent=1", "coalition.risk_weight=0.1")
+# A corner of the declared prior where parties expel for votes 3-4 times a term: fear at a fifth of the
+# default, no tolerance, twice the expulsion rate, a third of the sanction rate, threats fading slowly.
+# (At the default, once the warm-up has raised minor parties' fear to its ceiling, almost nobody votes
+# against the executive and vote-driven expulsions are rare: about 0.01 a term.)
+EXPELLING = ("behavior.fear_scale=0.2", "behavior.dissent_tolerance=0", "behavior.expel_rate=3",
+             "executive.sanction_rate=0.1", "executive.threat_decay=0.75")
+
 
 @cache
 def _composed(overrides: tuple[str, ...]) -> Config:

@@ -111,7 +111,7 @@ def _choose(page, label: str, option: str) -> None:
 
 
 def test_house_is_the_run_py_house_and_shows_what_the_model_did():
-    house = app.House(parliament="ruling_minority", intent="1.0", fear_scale=0.5, whip=0.5, seed=1)
+    house = app.House(parliament="ruling_minority", intent="1.0", fear_scale=0.0, whip=0.5, seed=1)
     # The command line shown on the page composes the same Config.
     assert house.cfg == load_config(*house.command.removeprefix("python run.py ").split())
     assert house.cfg.parties["amanat"].whip_strength == 0.475  # experiment=weak_whip's halved whip
@@ -179,15 +179,15 @@ def test_step_reset_and_controls_in_a_browser(server):
             page.get_by_role("button", name="Reset").click()
             page.get_by_text("No roll call yet").wait_for()
 
-            # Controls: a hung house, minor parties all out to oppose, half the fear; Reset builds it.
+            # Controls: a hung house, minor parties all out to oppose, no fear; Reset builds it.
             _choose(page, "Parliament", "ruling_minority")
             _choose(page, "opposition intent", "1.0")
             fear = page.get_by_role("slider", name="Registration fear (scale)")
             fear.focus()
-            for _ in range(5):
+            for _ in range(10):
                 page.keyboard.press("ArrowLeft")
             page.get_by_role("button", name="Reset").click()
-            command = ("parliament=ruling_minority behavior.loyalty_mean=0.8 behavior.fear_scale=0.5 "
+            command = ("parliament=ruling_minority behavior.loyalty_mean=0.8 behavior.fear_scale=0 "
                        "minor.opposition_intent=1")
             page.get_by_text(command).wait_for()
             page.get_by_text("No roll call yet").wait_for()

@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
-from helpers import load, run
+from helpers import FORMING, load, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +17,6 @@ from sim.model.coalition import (
     EXACT_PLAYERS,
     Chamber,
     Players,
-    _largest_stable,
     _leave_and_join,
     best_margin,
     form,
@@ -83,18 +82,17 @@ def test_players_who_cannot_gain_are_set_aside_and_a_dictator_s_chamber_has_no_h
 
 
 def _largest_stable_by_enumeration(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> set[int]:
-    """The definition, one subset at a time, through `values`: members would not leave, hopeful outsiders
-    would not join; the largest by seats, then by members, then the first in binary order."""
+    """The definition, one subset at a time, through `values`: members would not leave, outsiders would
+    not join; the largest by seats, then by members, then the first in binary order."""
     n = len(players.seats)
-    ok = hopeful(players, chamber, cfg)
     best, key = set(), None
     for members in itertools.product((False, True), repeat=n):
         mask = np.array(members[::-1])
-        if mask.sum() < 2 or (mask & ~ok).any():
+        if mask.sum() < 2:
             continue
         v = values(mask, players, chamber, cfg)
-        if (v[mask] >= 0).all() and (v[~mask & ok] <= 0).all():
-            code = int(sum(1 << i for i in np.flatnonzero(mask[ok])))
+        if (v[mask] >= 0).all() and (v[~mask] <= 0).all():
+            code = int(sum(1 << i for i in np.flatnonzero(mask)))
             candidate = (-int(players.seats[mask].sum()), -int(mask.sum()), code)
             if key is None or candidate < key:
                 best, key = set(np.flatnonzero(mask).tolist()), candidate
@@ -162,8 +160,10 @@ def test_beyond_the_exact_limit_the_margin_is_that_of_a_bloc_and_a_lower_bound()
 
 def test_a_ruling_party_with_three_quarters_of_the_seats_never_faces_a_coalition():
     """Every intent 1 and free coordination: with 74 of 98 seats the ruling party meets every threshold
-    alone, no other bloc can decide anything, and so no coalition is worth joining."""
-    free = ("minor.opposition_intent=1", "coalition.party_cost=0", "coalition.independent_cost=0")
+    alone, no other bloc can decide anything, and so no coalition is worth joining for what it decides
+    (without the worth of being seen to oppose, and without the session's shocks)."""
+    free = ("minor.opposition_intent=1", "coalition.party_cost=0", "coalition.independent_cost=0",
+            "coalition.risk_weight=0", "coalition.visibility=0", "coalition.choice_noise=0")
     three_quarters = ("parliament.list_seats.amanat=52", "parliament.list_seats.auyl=4",
                       "parliament.list_seats.respublica=3", "parliament.list_seats.ak_zhol=3",
                       "parliament.list_seats.qhp=4", "parliament.list_seats.osdp=3")
@@ -179,14 +179,15 @@ def test_a_ruling_party_with_three_quarters_of_the_seats_never_faces_a_coalition
 
 # A change to each coalition key, from a point of sweep=ruling_minority where coalitions form.
 CHANGES = {"enabled": False, "weight": 0.0, "distance_weight": 2.0, "rivalry_cost": 2.0, "risk_weight": 2.0,
-           "party_cost": 0.5, "independent_cost": 0.5}
+           "party_cost": 0.5, "independent_cost": 0.5, "cooptation_rent": 1.0, "visibility": 0.5,
+           "choice_noise": 0.5}
 
 
 @pytest.mark.parametrize("key", [f.name for f in fields(CoalitionConfig)])
 def test_every_coalition_key_moves_an_outcome_where_coalitions_form(key):
-    point = ("experiment=ruling_minority", "minor.opposition_intent=1", "agenda.session_length=40")
+    point = (*FORMING, "agenda.session_length=40")
     base = load(*point)
-    changed = load(*point, f"coalition.{key}={CHANGES[key]}")
+    changed = load(*(o for o in point if not o.startswith(f"coalition.{key}=")), f"coalition.{key}={CHANGES[key]}")
     outcomes = ["coalition_max_seats", "coalition_mean_seats", "coalition_power", "gov_defeats", "defections"]
     rows = [[run_outcomes(run(cfg, seed))[0] for seed in range(12)] for cfg in (base, changed)]
     assert any(a[o] != b[o] for a, b in zip(*rows, strict=True) for o in outcomes), f"coalition.{key} changed nothing"
@@ -210,7 +211,7 @@ def test_leave_and_join_beyond_the_exact_limit_mostly_finds_the_largest_stable_c
         candidates = np.flatnonzero(hopeful(players, chamber, cfg))
         if len(candidates) < 2:
             continue
-        exact = _largest_stable(players, chamber, cfg, candidates)
+        exact = np.flatnonzero(form(players, chamber, cfg))
         exists += len(exact) > 0
         differs += set(exact.tolist()) != set(_leave_and_join(players, chamber, cfg, candidates).tolist())
     print(f"leave/join differs from the exact search in {differs} of {exists} games with a stable coalition")

@@ -8,6 +8,7 @@ import mesa
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import FORMING
 
 from sim import load_config
 from sim.model.model import MajilisModel, run_lockstep
@@ -20,9 +21,8 @@ from sim.outcomes.terms import run_outcomes
 @pytest.fixture(scope="module")
 def cfg():
     # A house where an opposition coalition forms, defeats Government bills, draws sanctions and
-    # breaks up, with expulsions: every reporter moves.
-    return load_config("parliament=ruling_minority", "minor.opposition_intent=1.0", "behavior.fear_scale=0.5",
-                       "agenda.session_length=60")
+    # breaks up, with expulsions (a cold start: no warm-up, fear at half the default): every reporter moves.
+    return load_config(*FORMING, "behavior.fear_scale=0.5", "agenda.warm_up_sessions=0", "agenda.session_length=60")
 
 
 def _expected_sessions(model: MajilisModel) -> pd.DataFrame:
@@ -50,7 +50,7 @@ def test_off_by_default_no_collector_and_same_run(cfg):
 
 
 def test_collector_agrees_with_outcome_tables(cfg):
-    model = CollectingMajilisModel(cfg, rng=4)
+    model = CollectingMajilisModel(cfg, rng=5)
     model.run_model()
     sessions = cfg.agenda.sessions_per_term * cfg.agenda.terms
     data = model.datacollector.get_model_vars_dataframe()

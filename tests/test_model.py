@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import load, run
+from helpers import FORMING, load, run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -57,14 +57,14 @@ def test_same_seed_same_outcomes_and_different_seeds_differ(baseline):
     assert (roll_call_table(run(baseline, 7)).equals(roll_call_table(run(baseline, 7))))
 
 
-FORMING = ("experiment=ruling_minority", "minor.opposition_intent=1")
 
 
 @pytest.mark.parametrize("overrides", [(), FORMING, ("experiment=two_terms",)])
 def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
     """A batch shares each roll call's numpy calls among houses; each must still cast its own votes."""
     cfg = load(*overrides)
-    together = [MajilisModel(cfg, rng=np.random.default_rng(seed)) for seed in range(4)]
+    # Built cold: run_lockstep plays their warm-up sessions together too.
+    together = [MajilisModel(cfg, rng=np.random.default_rng(seed), warm=False) for seed in range(4)]
     run_lockstep(together)
     for seed, model in enumerate(together):
         alone = run(cfg, seed)
@@ -77,6 +77,7 @@ def test_houses_run_in_lockstep_end_as_each_would_alone(overrides):
 
 
 def _expulsion_ready(cfg: Config) -> MajilisModel:
+    cfg.agenda.warm_up_sessions = 0  # every record blank: only the one each test writes counts
     cfg.behavior.expel_rate = 1e6  # the largest allowed: any record over the tolerance is expelled
     cfg.parties["amanat"].whip_strength = 1.0
     model = MajilisModel(cfg, rng=np.random.default_rng(3))
@@ -165,6 +166,7 @@ def test_each_self_nominated_deputy_carries_its_own_mandate_threat(baseline):
     """One independent's votes against the executive frighten that deputy, not the other six: its
     threat gains sanction_rate per such vote and fades by threat_decay per 100 roll calls."""
     baseline.behavior.expel_rate = 0.0  # no district deputy joins the independents midway
+    baseline.agenda.warm_up_sessions = 0  # threats start at 0, the warm-up's votes being in no record
     model = MajilisModel(baseline, rng=np.random.default_rng(5))
     model.run_model()
     r, e = model.record, model.executive
@@ -281,8 +283,9 @@ class _Checked(MajilisModel):
     (),
     FORMING,  # a coalition: party lines and self-nominated members follow its line
     ("experiment=two_terms",),  # an election between terms: a new house
-    ("behavior.expel_rate=1000", "behavior.dissent_tolerance=0", *(f"parties.{p}.reserve=0" for p in
-     ("amanat", "auyl", "respublica", "ak_zhol", "qhp", "osdp"))),  # vacant seats
+    # vacant seats: a cold start (no warm-up), so that many deputies dissent and are expelled
+    ("agenda.warm_up_sessions=0", "behavior.expel_rate=1000", "behavior.dissent_tolerance=0",
+     *(f"parties.{p}.reserve=0" for p in ("amanat", "auyl", "respublica", "ak_zhol", "qhp", "osdp"))),
 ])
 def test_each_deputy_s_vote_rule_gives_the_vote_the_sitting_cast(overrides):
     cfg = load(*overrides, "agenda.session_length=30")

@@ -86,7 +86,8 @@ class Deputy(mesa.Agent):
 
     @property
     def defections(self) -> int:
-        """Votes against the party line over its time in the seat (completed sessions)."""
+        """Votes against the party line over its time in the seat (completed sessions, the warm-up's
+        included: the record its party judges it by)."""
         return int(self.house.seats.defections[self.seat])
 
     @property

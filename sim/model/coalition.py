@@ -7,14 +7,26 @@ weighted by how often that kind comes up. A threshold the ruling party meets alo
 half the house) leaves every other bloc without power, so a coalition facing such a party is worth
 nothing on those bills, however large.
 
-The game's answer is the largest stable coalition: no member would rather leave, no outsider would
-rather join. Up to EXACT_PLAYERS hopeful players it is found exactly, by checking every subset; beyond
-that by a leave/join search from the grand coalition (ODD 7.8 says how often that misses).
+Why a registered minor party would join at all (ODD 7.8, after the literature on legislatures in
+autocracies): what the bloc can decide and bargain over (power, times the player's opposition intent),
+being seen to oppose by its voters (visibility, times intent), against the co-optation rents a party
+forfeits by opposing (times its regime alignment; Gandhi & Przeworski 2007), the registration or
+mandate risk, the policy distance to the bloc's centre, a declared rival inside, and coordination.
+
+Each session every player's value carries a private shock, logistic with scale `choice_noise` (the
+payoffs the model does not see: side deals, signals from the Presidential Administration, personal
+ties). That is the logit quantal response of McKelvey & Palfrey (1995) with rationality 1/choice_noise:
+a coalition forms with a probability that moves smoothly with every cost, not on a knife edge.
+
+The game's answer, given the shocks, is the largest stable coalition: no member would rather leave, no
+outsider would rather join. Up to EXACT_PLAYERS players it is found exactly, by checking every bloc at
+once; beyond that by a leave/join search from the grand coalition (ODD 7.8 says how often that misses).
+The margin (best_margin) is worked out without the shocks: how far the house is, on average, from a bloc.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
@@ -28,7 +40,7 @@ if TYPE_CHECKING:
     from sim.model.parties import PartyTable
     from sim.model.seats import Seats
 
-# 2^16 subsets at most: a few milliseconds. The 2023 house has 12 non-ruling players.
+# 2^16 blocs at most: tens of milliseconds. The 2023 house has 12 non-ruling players.
 EXACT_PLAYERS = 16
 
 
@@ -53,7 +65,7 @@ class Players:
     position: np.ndarray  # (players, dimensions): platform, or a deputy's ideal point
     intent: np.ndarray  # opposition intent in [0, 1]
     risk: np.ndarray  # registration (or mandate) risk in [0, 1]: the mean fear of its deputies
-    cost: np.ndarray  # coordination cost of committing to a common line
+    cost: np.ndarray  # fixed net cost: coordination + forfeited rents - visibility (less the session's shock)
     rivals: np.ndarray  # (players, players) bool
 
     @cached_property
@@ -81,7 +93,8 @@ def values(members: np.ndarray, players: Players, chamber: Chamber, cfg: Coaliti
     """Each player's value of belonging to the coalition `members` plus itself:
 
     V_j = intent_j * power(D) - distance_weight * |pos_j - centre(D)| - rivalry_cost * [rival in D]
-          - risk_weight * risk_j - cost_j,    D = members + j.
+          - risk_weight * risk_j - cost_j,    D = members + j,
+    with cost_j the player's fixed net cost (play() says what it holds).
     """
     inside = members.astype(float)
     joining = players.seats * (1.0 - inside)
@@ -103,60 +116,57 @@ def hopeful(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndar
     return players.intent * chamber.reach - (cfg.risk_weight * players.risk + players.cost) > 0
 
 
-def form(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
-    """The largest stable coalition as a boolean mask over players (all False when there is none)."""
-    candidates = np.flatnonzero(hopeful(players, chamber, cfg))
-    members = np.zeros(len(players.seats), dtype=bool)
-    if len(candidates) < 2:
+def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.ndarray | None = None) -> np.ndarray:
+    """The largest stable coalition as a boolean mask over players (all False when there is none), each
+    player's value raised by its `shock` this session (none: the game without shocks). Up to
+    EXACT_PLAYERS players every bloc is checked at once: members would not leave (value >= 0), no
+    outsider would join (its value of the bloc with it <= 0); the stable bloc with the most seats wins,
+    then the one with the most members, then the first in binary order of the players."""
+    n = len(players.seats)
+    shock = np.zeros(n) if shock is None else shock
+    members = np.zeros(n, dtype=bool)
+    if n < 2:
         return members
-    if len(candidates) <= EXACT_PLAYERS:
-        chosen = _largest_stable(players, chamber, cfg, candidates)
-    else:
-        chosen = _leave_and_join(players, chamber, cfg, candidates)
-    members[chosen] = True
-    return members
+    if n > EXACT_PLAYERS:
+        shocked = replace(players, cost=players.cost - shock)
+        candidates = np.flatnonzero(hopeful(shocked, chamber, cfg))
+        if len(candidates) >= 2:
+            members[_leave_and_join(shocked, chamber, cfg, candidates)] = True
+        return members
+    subsets, inside, _ = _blocs(tuple(int(s) for s in players.seats), chamber)
+    value = _values_table(players, chamber, cfg) - (cfg.risk_weight * players.risk - shock)
+    willing = np.flatnonzero((value >= 0).all(axis=1))  # no member would leave (+inf: not a member)
+    if len(willing) == 0:
+        return members
+    row_of = np.full(1 << n, -1)
+    row_of[subsets] = np.arange(len(subsets))
+    # Each outsider's value of the bloc it would join (a member's own entry is the bloc's, >= 0).
+    joining = value[row_of[subsets[willing, None] | (1 << np.arange(n))], np.arange(n)]
+    stable = willing[np.where(inside[willing], True, joining <= 0).all(axis=1)]
+    if len(stable) == 0:
+        return members
+    rank = np.lexsort((subsets[stable], -inside[stable].sum(axis=1), -(inside[stable] @ players.seats)))
+    return inside[stable[rank[0]]].copy()
 
 
-def _largest_stable(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
-    """The stable subset of the candidates with the most seats (then the most members, then the first
-    in a fixed order), checking subsets in that order, a block at a time, until one is stable.
-    Players outside the candidates never join (they cannot gain)."""
-    h = len(candidates)
-    bit = 1 << np.arange(h)
-    subsets = np.arange(1 << h)
-    inside = (subsets[:, None] & bit) > 0  # (subsets, h)
-    seats = players.seats[candidates]
-    subset_seats = inside @ seats
-    size = inside.sum(axis=1)
-    order = np.lexsort((subsets, -size, -subset_seats))
-    order = order[size[order] >= 2]
-    table = _subset_power(players.seats, chamber, candidates, inside, subset_seats)
-    weighted = inside @ players.weighted[candidates]
-    position = players.position[candidates][None]
-    rival_bits = players.rivals[np.ix_(candidates, candidates)] @ bit
-    fixed = cfg.risk_weight * players.risk[candidates] + players.cost[candidates]
-    intent = players.intent[candidates]
-    for start in range(0, len(order), 1024):
-        block = order[start:start + 1024]
-        # Each candidate's value of the coalition it would sit in: the subset with it added.
-        joined = block[:, None] | bit[None, :]
-        centre = weighted[joined] / subset_seats[joined][..., None]
-        distance = np.sqrt(((position - centre) ** 2).sum(axis=2))
-        value = (intent * table[joined] - cfg.distance_weight * distance
-                 - cfg.rivalry_cost * ((joined & rival_bits) > 0) - fixed)
-        stable = np.where(inside[block], value >= 0, value <= 0).all(axis=1)
-        if stable.any():
-            return candidates[inside[block[stable.argmax()]]]
-    return np.array([], dtype=np.int64)
+@lru_cache(maxsize=256)
+def _blocs(seats: tuple[int, ...], chamber: Chamber) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every bloc of two or more of these players (as bit masks, ascending, and as rows of membership)
+    and its power. Cached: a house's players and their seats change only with an expulsion or a vacancy."""
+    n = len(seats)
+    subsets = np.arange(1 << n)
+    inside = (subsets[:, None] & (1 << np.arange(n))) > 0
+    blocs = inside.sum(axis=1) >= 2
+    subsets, inside = subsets[blocs], inside[blocs]
+    return subsets, inside, _subset_power(np.array(seats), chamber, inside, inside @ np.array(seats))
 
 
-def _subset_power(seats: np.ndarray, chamber: Chamber, candidates: np.ndarray, inside: np.ndarray,
-                  subset_seats: np.ndarray) -> np.ndarray:
-    """The power of each subset of the candidates (rows of `inside`) as the coalition, every other
-    player (of `seats` each) outside it. A subset's power depends on its seats and the multiset of seats
-    left outside it: few distinct, each worked out once."""
+def _subset_power(seats: np.ndarray, chamber: Chamber, inside: np.ndarray, subset_seats: np.ndarray) -> np.ndarray:
+    """The power of each bloc (rows of `inside` over the players of `seats` each), every other player
+    outside it. A bloc's power depends on its seats and the multiset of seats left outside it: few
+    distinct, each worked out once."""
     kinds, code = np.unique(seats, return_inverse=True)
-    outside = np.bincount(code, minlength=len(kinds)) - inside @ np.eye(len(kinds), dtype=np.int64)[code[candidates]]
+    outside = np.bincount(code, minlength=len(kinds)) - inside @ np.eye(len(kinds), dtype=np.int64)[code]
     # One mixed-radix integer per (seats, outside multiset), so that np.unique runs on a flat array.
     radix = np.cumprod([int(subset_seats.max()) + 1, *(np.bincount(code) + 1)])[:-1]
     _, first, where = np.unique(subset_seats + outside @ radix, return_index=True, return_inverse=True)
@@ -164,25 +174,12 @@ def _subset_power(seats: np.ndarray, chamber: Chamber, candidates: np.ndarray, i
     return table[where.ravel()]
 
 
-@lru_cache(maxsize=256)
-def _blocs(seats: tuple[int, ...], chamber: Chamber) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every bloc of two or more of these players (as bit masks and as rows of membership) and its power.
-    Cached: a house's players and their seats change only with an expulsion or a vacancy."""
-    n = len(seats)
-    subsets = np.arange(1 << n)
-    inside = (subsets[:, None] & (1 << np.arange(n))) > 0
-    blocs = inside.sum(axis=1) >= 2
-    subsets, inside = subsets[blocs], inside[blocs]
-    weights = np.array(seats)
-    return subsets, inside, _subset_power(weights, chamber, np.arange(n), inside, inside @ weights)
-
-
 def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> float:
     """How far the house is from a coalition: over the blocs of two or more players, the value (ODD 7.8)
-    of the least willing member, at its highest. Positive: some bloc every member of which would gain;
-    negative: the least any bloc would have to be paid. Every bloc is checked up to EXACT_PLAYERS players;
-    beyond, the blocs left as the least willing member leaves the grand coalition, one at a time. NaN
-    with fewer than two players."""
+    of the least willing member, at its highest, without the session's shocks. Positive: some bloc every
+    member of which would gain; negative: the least any bloc would have to be paid. Every bloc is checked
+    up to EXACT_PLAYERS players; beyond, the blocs left as the least willing member leaves the grand
+    coalition, one at a time. NaN with fewer than two players."""
     n = len(players.seats)
     if n < 2:
         return float("nan")
@@ -193,32 +190,22 @@ def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> flo
             best = max(best, float(v.min()))
             members[int(np.argmin(v))] = False
         return best
-    fixed = cfg.risk_weight * players.risk
-    if (1 << n) * n <= CACHED_VALUES:
-        # Only the players' risk (their fear) changes from session to session: the rest of every member's
-        # value of every bloc is worked out once per house and kept.
-        base = _bloc_values(_Key(players, chamber, cfg.distance_weight, cfg.rivalry_cost))
-        return float(np.subtract(base, fixed).min(axis=1).max())
-    subsets, inside, table = _blocs(tuple(int(s) for s in players.seats), chamber)
-    # Distance and rivals only subtract: a bloc can do no better than its members' intent times its power
-    # less their fixed costs. Blocs are checked in the order of that bound, until no unchecked one can
-    # beat the best found.
-    fixed = fixed + players.cost
-    bound = np.where(inside, players.intent * table[:, None] - fixed, np.inf).min(axis=1)
-    order = np.argsort(-bound, kind="stable")
-    best = -np.inf
-    for start in range(0, len(order), 256):
-        block = order[start:start + 256]
-        if bound[block[0]] <= best:
-            break
-        value = _member_values(players, cfg.distance_weight, cfg.rivalry_cost, subsets[block], inside[block],
-                               table[block]) - fixed
-        best = max(best, float(np.where(inside[block], value, np.inf).min(axis=1).max()))
-    return best
+    return float((_values_table(players, chamber, cfg) - cfg.risk_weight * players.risk).min(axis=1).max())
 
 
-# Blocs x players values kept per house, at most this many numbers (12 players: 49,000, 0.4 MB).
-CACHED_VALUES = 50_000
+# Blocs x players values kept per house up to this many numbers (14 players: 229,000, 1.8 MB); for a
+# lockstep batch of up to 50 houses, 64 houses are kept.
+CACHED_VALUES = (1 << 14) * 14
+
+
+def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
+    """(blocs, players): every member's value of every bloc of two or more (the rows of _blocs), before
+    its risk and its shock; +inf where the player is not in the bloc (so that a bloc's least willing
+    member is its row's minimum). Only the players' risk and shocks change from session to session: the
+    rest is worked out once per house and kept."""
+    key = _Key(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
+    n = len(players.seats)
+    return _kept_bloc_values(key) if (1 << n) * n <= CACHED_VALUES else _bloc_values(key)
 
 
 def _member_values(players: Players, distance_weight: float, rivalry_cost: float, subsets: np.ndarray,
@@ -255,14 +242,14 @@ class _Key:
         return isinstance(other, _Key) and self._content() == other._content()
 
 
-@lru_cache(maxsize=512)
 def _bloc_values(key: _Key) -> np.ndarray:
-    """(blocs, players) every member's value of every bloc of two or more, less its cost, before its risk;
-    +inf where the player is not in the bloc (so that a bloc's least willing member is its row's minimum)."""
     p = key.players
     subsets, inside, table = _blocs(tuple(int(s) for s in p.seats), key.chamber)
     value = _member_values(p, key.distance_weight, key.rivalry_cost, subsets, inside, table) - p.cost
     return np.where(inside, value, np.inf)
+
+
+_kept_bloc_values = lru_cache(maxsize=64)(_bloc_values)
 
 
 def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
@@ -300,10 +287,13 @@ class Coalition:
 
 
 def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
-         cfg: CoalitionConfig) -> tuple[Coalition | None, float]:
+         cfg: CoalitionConfig, rng: np.random.Generator) -> tuple[Coalition | None, float]:
     """The game among the non-ruling parties with seated deputies (each a bloc, its risk the mean fear
     of its deputies) and the self-nominated deputies (each alone): the coalition formed (None when
-    nobody joins) and the best bloc's margin (best_margin; NaN with fewer than two players)."""
+    nobody joins) and the best bloc's margin (best_margin; NaN with fewer than two players).
+    A player's fixed net cost is its coordination cost plus the rents it forfeits (cooptation_rent
+    times its regime alignment) less its visibility gain (visibility times its intent); the session's
+    shocks are drawn from `rng`, one per player."""
     seated = seats.seated
     rows = len(parties.names)
     per_party = np.bincount(seats.party_of[seated], minlength=rows)
@@ -314,17 +304,21 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
         return None, float("nan")
     rivals = np.zeros((len(members_of) + len(deputies),) * 2, dtype=bool)
     rivals[: len(members_of), : len(members_of)] = parties.rivals[np.ix_(members_of, members_of)]
+    rows_of = [*members_of, *[parties.independent] * len(deputies)]
+    intent = parties.intent[rows_of]
+    coordination = np.concatenate([np.full(len(members_of), cfg.party_cost),
+                                   np.full(len(deputies), cfg.independent_cost)])
     players = Players(
         seats=np.concatenate([per_party[members_of], np.ones(len(deputies), dtype=np.int64)]),
-        intent=parties.intent[[*members_of, *[parties.independent] * len(deputies)]],
+        intent=intent,
         risk=np.concatenate([fear_per_party[members_of] / per_party[members_of], seats.fear[deputies]]),
-        cost=np.concatenate([np.full(len(members_of), cfg.party_cost), np.full(len(deputies), cfg.independent_cost)]),
+        cost=coordination + cfg.cooptation_rent * parties.alignment[rows_of] - cfg.visibility * intent,
         position=np.vstack([parties.platform[members_of], seats.ideal[deputies]]),
         rivals=rivals,
     )
     chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
                       tuple(float(f) for f in frequency))
-    members = form(players, chamber, cfg)
+    members = form(players, chamber, cfg, shock=cfg.choice_noise * rng.logistic(size=len(players.seats)))
     margin = best_margin(players, chamber, cfg)
     if not members.any():
         return None, margin

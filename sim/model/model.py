@@ -27,7 +27,10 @@ class MajilisModel(mesa.Model):
         cfg: Config,
         rng: np.random.Generator | int | None = None,
         composition: Composition | None = None,
+        warm: bool = True,
     ) -> None:
+        """The house of `composition` (else the configured or elected one), warmed up now (ODD 5.1), or,
+        with warm=False, at its first step or by run_lockstep together with the houses beside it."""
         validate(cfg)
         super().__init__(rng=rng)
         self.cfg, self.behavior = cfg, cfg.behavior
@@ -79,6 +82,9 @@ class MajilisModel(mesa.Model):
         self.expelled: list[Expulsion] = []
         self.record = RollCallRecord(self.roll_calls, self.roll_calls // self.session_length,
                                      len(self.parties.names), self.members, self.dimensions)
+        self.cold_sessions = cfg.agenda.warm_up_sessions  # warm-up sessions still to play
+        if warm:
+            warm_up([self])
 
     def release(self) -> None:
         """Let the model be garbage collected. Mesa before 3.4.2 counts agent ids in a class-level
@@ -112,6 +118,7 @@ class MajilisModel(mesa.Model):
         if self.held >= self.roll_calls:
             self.running = False
             return
+        warm_up([self])
         i = self.held % self.session_length
         if i == 0:
             self.sitting = self.open_session()
@@ -124,9 +131,10 @@ class MajilisModel(mesa.Model):
         if i == self.session_length - 1:
             self.close_session(sitting, 0)
 
-    def open_session(self) -> Sitting:
+    def open_session(self, keep: bool = True) -> Sitting:
         """Drift the status quo, play the coalition game, draw the session's agenda; return the
-        session's roll calls, ready to run alone or stacked with other houses'."""
+        session's roll calls, ready to run alone or stacked with other houses'. A session not kept
+        (the warm-up's) leaves no record."""
         drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=self.dimensions)
         self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
         self._form_coalition()
@@ -142,12 +150,13 @@ class MajilisModel(mesa.Model):
         candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
         start = self.session * self.session_length
         c = self.coalition
-        self.record.open_session(
-            slice(start, start + self.session_length), self.session,
-            proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
-            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
-            occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
-        )
+        if keep:
+            self.record.open_session(
+                slice(start, start + self.session_length), self.session,
+                proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
+                coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
+                occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
+            )
         return Sitting(
             self.chamber,
             candidate_terms=_policy_terms(candidates)[None],
@@ -169,16 +178,10 @@ class MajilisModel(mesa.Model):
     def close_session(self, sitting: Sitting, house: int) -> None:
         """Take this house's results (row `house` of the sitting): record them, sanction dissent,
         expel dissenters, and let threats fade."""
-        e = self.executive
-        self.status_quo_terms = sitting.status_quo_terms[house]
         self.record.close_session(sitting, house, self.session)
-        self.seats.add_session(sitting, house, e.sanction_rate)
-        self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
+        self._sanction(sitting, house)
         self._expel(sitting.sat[house])
-        # Threats fade at threat_decay per 100 roll calls, so a session's length does not matter.
-        fade = (1.0 - e.threat_decay) ** (self.session_length / 100)
-        self.parties.fade(fade)
-        self.seats.fade(fade)
+        self._fade()
         self.record.house_after(self.session, self.seats.fear, self.seats.seated, self.seats.party_of)
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
@@ -187,6 +190,35 @@ class MajilisModel(mesa.Model):
         self.running = self.held < self.roll_calls
 
     # -- between roll calls --------------------------------------------------------------------
+
+    def close_warm_up_session(self, sitting: Sitting, house: int) -> None:
+        """Take a warm-up session's results (row `house` of the sitting): sanctions and fading as in a
+        kept session; a deputy its party would have expelled is replaced by another candidate of the
+        same party in the same seat (ODD 5.1)."""
+        self._sanction(sitting, house)
+        vetted = np.flatnonzero(self._dissenters(sitting.sat[house]))
+        for seat in vetted:
+            deputy = self.occupant[seat]
+            assert deputy is not None  # a seated seat has its deputy
+            del self.seated_as[deputy.unique_id]
+            deputy.remove()
+        self._seat_new_deputies(vetted)
+        self._fade()
+        self.cold_sessions -= 1
+
+    def _sanction(self, sitting: Sitting, house: int) -> None:
+        """Take the session's outcome: the status quo it left, each deputy's record, and the executive's
+        sanctions of votes against its stance."""
+        e = self.executive
+        self.status_quo_terms = sitting.status_quo_terms[house]
+        self.seats.add_session(sitting, house, e.sanction_rate)
+        self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
+
+    def _fade(self) -> None:
+        """Threats fade at threat_decay per 100 roll calls, so a session's length does not matter."""
+        fade = (1.0 - self.executive.threat_decay) ** (self.session_length / 100)
+        self.parties.fade(fade)
+        self.seats.fade(fade)
 
     def _close_term(self) -> None:
         """If another term follows, elect and seat its house. Parties under a high registration threat
@@ -220,11 +252,8 @@ class MajilisModel(mesa.Model):
         rate of votes against the line and the executive exceeds dissent_tolerance. A list seat goes to
         the next on the list (or falls vacant when the list is exhausted); a district deputy keeps the
         seat as a self-nominated deputy."""
-        b, s, p = self.behavior, self.seats, self.parties
-        excess = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0)
-        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * excess * sat
-        draw = self.rng.random(self.members)
-        expelled = s.seated & p.imperative[s.party_of] & (draw < -np.expm1(-hazard))
+        s, p = self.seats, self.parties
+        expelled = self._dissenters(sat)
         if not expelled.any():
             return
         refill = []
@@ -250,19 +279,39 @@ class MajilisModel(mesa.Model):
         # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
 
+    def _dissenters(self, sat: np.ndarray) -> np.ndarray:
+        """Which seats' deputies their parties expel this session (the hazard of _expel), as a mask."""
+        b, s, p = self.behavior, self.seats, self.parties
+        excess = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0)
+        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * excess * sat
+        draw = self.rng.random(self.members)
+        return s.seated & p.imperative[s.party_of] & (draw < -np.expm1(-hazard))
+
     def _form_coalition(self) -> None:
         """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition)."""
         c = self.cfg.coalition
         self.coalition, self.margin = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency,
-                                                     c) if c.enabled else (None, float("nan"))
+                                                     c, self.rng) if c.enabled else (None, float("nan"))
         self.parties.set_coalition(self.coalition.parties if self.coalition else None)
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
+
+
+def warm_up(models: list[MajilisModel]) -> None:
+    """Play the houses' warm-up sessions not yet played (ODD 5.1), their roll calls stacked as in
+    run_lockstep: a convocation starts with the threats, fear and records its parties carry out of the
+    previous one, and with vetted deputies. None of it is kept in the record."""
+    while cold := [model for model in models if model.cold_sessions > 0]:
+        sitting = Sitting.stack([model.open_session(keep=False) for model in cold])
+        sitting.run()
+        for house, model in enumerate(cold):
+            model.close_warm_up_session(sitting, house)
 
 
 def run_lockstep(models: list[MajilisModel]) -> None:
     """Run houses to the end, session by session, their roll calls stacked into one Sitting; each house
     ends exactly as `run_model()` would have left it. Their configurations may differ in everything but
     the shapes (house size, party list, session length and count) and the executive's ideal point."""
+    warm_up(models)
     while models and models[0].running:
         sitting = Sitting.stack([model.open_session() for model in models])
         sitting.run()

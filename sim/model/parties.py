@@ -60,11 +60,12 @@ class PartyTable:
     def sanction(self, counts: np.ndarray, stance: np.ndarray, rate: float) -> None:
         """Raise each party's registration threat by `rate` times the share of its seated deputies who
         voted against the executive's stance, summed over a session's roll calls (counts by roll call,
-        party row and vote code; the executive's stance on each)."""
+        party row and vote code; the executive's stance on each). The ruling party's registration is
+        never in question, and self-nominated deputies have none."""
         against = counts[:, :, NO] * (stance > 0)[:, None] + counts[:, :, YES] * (stance < 0)[:, None]
         seated = counts[:, :, :VACANT].sum(axis=2)
         self.threat += rate * (against / np.maximum(seated, 1)).sum(axis=0)
-        self.threat[self.independent] = 0.0
+        self.threat[[self.ruling, self.independent]] = 0.0
 
     def set_coalition(self, members: np.ndarray | None) -> None:
         """The parties that follow the coalition's line this session (None: no coalition)."""

@@ -22,6 +22,7 @@ class Expulsion:
     party: str
     seat_kind: str  # "list" or "district"
     position: tuple[float, ...]  # on each dimension
+    # The record its party judged (ODD 7.9): since it took its seat, the warm-up's sessions included.
     roll_calls_sat: int
     with_executive: int  # votes against the party line with the executive's stance
     against_executive: int  # and against it

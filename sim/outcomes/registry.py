@@ -146,7 +146,7 @@ for _outcome in (
     Outcome("coalition_margin", "best bloc's margin (least willing member)", "value", "continuous",
             lambda s: s.margin, "max", summary=True, analysed=True),
     Outcome("coalition_share_of_sessions", "sessions with a coalition", "share of sessions", "share",
-            lambda s: s.coalition_seats > 0, "mean", summary=True),
+            lambda s: s.coalition_seats > 0, "mean", summary=True, analysed=True),
     Outcome("coalition_longest_spell", "longest spell of a coalition", "sessions", "count",
             lambda s: s.coalition_seats, "longest", summary=True),
     Outcome("coalition_max_seats", "largest coalition", "seats", "count", lambda s: s.coalition_seats, "max",

@@ -25,8 +25,8 @@ def run_houses(houses: Sequence[tuple[Config, np.random.SeedSequence]], read: Ca
     models: list[MajilisModel] = []
     try:
         for cfg, seed in houses:
-            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed)))
-        run_lockstep(models)
+            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed), warm=False))
+        run_lockstep(models)  # warms them up together first
         return [read(model) for model in models]
     finally:
         for model in models:
