@@ -155,8 +155,9 @@ def check_record_file(parser: argparse.ArgumentParser, path: Path) -> None:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
         parser.error(f"--record = {path}: cannot be read as YAML ({' '.join(str(err).split())})")
     if not isinstance(raw, dict):
-        parser.error(f"--record = {path}: holds {type(raw).__name__} {raw!r:.60}; a record is a mapping with "
-                     "sessions and observations (see configs/analysis/observed_2023.yaml)")
+        held = "is empty" if raw is None else f"holds {type(raw).__name__} {raw!r:.60}"
+        parser.error(f"--record = {path}: {held}; a record is a mapping with sessions and observations (see "
+                     "configs/analysis/observed_2023.yaml)")
     observations = raw.get("observations")
     if not isinstance(observations, list) or not observations:
         parser.error(f"--record = {path}: observations = {observations!r:.60}: must be a non-empty list of "

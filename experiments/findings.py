@@ -191,8 +191,9 @@ def smaller_than_documented(results: Path) -> list[str]:
         except Exception as err:  # whatever a damaged pickle raises, it tells no size
             short.append(f"{store / PLAN}: cannot be read ({type(err).__name__}); run the analysis again")
             return None
-        if missing_chunks(plan, store):
-            short.append(f"{store}: {len(missing_chunks(plan, store))} of {plan.chunks} chunks not computed")
+        missing = missing_chunks(plan, store)
+        if missing:
+            short.append(f"{store}: {len(missing)} of {plan.chunks} chunks not computed (or unreadable)")
         return plan
 
     def at_least(what: str, found: int, documented: int, needed: int | None = None, note: str = "") -> None:

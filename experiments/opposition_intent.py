@@ -1,28 +1,30 @@
 """Study: how much opposition intent does a coalition need, and how much does fear raise the bar,
 in the 2023 house and in one whose ruling party has lost its majority?
 
-    python experiments/opposition_intent.py [--replicates N]
+    python experiments/opposition_intent.py [--replicates N] [--write-docs]
 
 Runs sweep=opposition_intent (the 2023 house) and sweep=ruling_minority (intent x fear scale each)
-with the joblib launcher into experiments/results/<sweep>, copies their figures to docs/figures/ and
-prints, for each fear level, the smallest intent at which a coalition forms, blocks and holds a
-majority in at least half the runs.
+with the joblib launcher into experiments/results/<sweep>, copies their figures into
+experiments/results/figures/, or with --write-docs into the committed docs/figures/ (only at the
+documented 200 replicates), and prints, for each fear level, the smallest intent at which a coalition
+forms, blocks and holds a majority in at least half the runs.
 """
 
 from __future__ import annotations
 
-import argparse
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
+from study import RESULTS, ROOT, study_arguments
 
-ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "experiments" / "results"
-FIGURES = ROOT / "docs" / "figures"
+from sim.files import atomic_path
+
 SWEEPS = ("opposition_intent", "ruling_minority")
+# The documented study (README, docs/figures/): replicates a sweep point.
+REPLICATES = 200
 
 
 def smallest_intent(sweep: pd.DataFrame, outcome: str) -> pd.Series:
@@ -32,15 +34,21 @@ def smallest_intent(sweep: pd.DataFrame, outcome: str) -> pd.Series:
     return reached.groupby("behavior.fear_scale")["minor.opposition_intent"].min()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--replicates", type=int, default=200)
-    args = parser.parse_args()
-    FIGURES.mkdir(parents=True, exist_ok=True)
+def run_sweep(name: str, replicates: int) -> Path:
+    """`python run.py -m sweep=NAME` with the joblib launcher into experiments/results/NAME (complete
+    jobs skipped); a failed sweep stops the study with run.py's exit code (its error is already on stderr)."""
+    out = RESULTS / name
+    done = subprocess.run([sys.executable, "run.py", "-m", f"sweep={name}", "hydra/launcher=joblib", "run.workers=1",
+                           f"run.replicates={replicates}", f"hydra.sweep.dir={out}"], cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(done.returncode)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    args, figures = study_arguments(__doc__.splitlines()[0], REPLICATES, argv)
     for name in SWEEPS:
-        out = RESULTS / name
-        subprocess.run([sys.executable, "run.py", "-m", f"sweep={name}", "hydra/launcher=joblib", "run.workers=1",
-                        f"run.replicates={args.replicates}", f"hydra.sweep.dir={out}"], cwd=ROOT, check=True)
+        out = run_sweep(name, args.replicates)
         sweep = pd.read_parquet(out / "sweep.parquet")
         table = pd.DataFrame({
             "forms": smallest_intent(sweep, "coalition_formed"),
@@ -50,8 +58,11 @@ def main() -> None:
         print(f"\n{name}: smallest opposition intent at which a coalition ... in at least half the runs, "
               "by fear scale (NaN: not within the swept range)")
         print(table.to_string())
+        figures.mkdir(parents=True, exist_ok=True)
         for figure in ("sweep_heatmap.png", "sweep_coalition_size.png"):
-            shutil.copy(out / figure, FIGURES / f"{name}_{figure.removeprefix('sweep_')}")
+            with atomic_path(figures / f"{name}_{figure.removeprefix('sweep_')}") as tmp:
+                shutil.copyfile(out / figure, tmp)
+    print(f"figures in {figures}/")
 
 
 if __name__ == "__main__":

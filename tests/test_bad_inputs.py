@@ -2,8 +2,8 @@
 the input (its key or flag, with the value), and leaves no result behind.
 
 run.py and experiments/chunks.py (Hydra applications) run as processes; the argparse entry points
-(experiments/sensitivity.py, calibration.py, findings.py, `python -m sim.runs.report`, `python -m
-sim.analysis.scaling`) are called through their `main(argv)` in this process, with whatever would
+(experiments/sensitivity.py, calibration.py, findings.py, the three studies, `python -m sim.runs.report`,
+`python -m sim.analysis.scaling`) are called through their `main(argv)` in this process, with whatever would
 start the work replaced by a failure, so that each case takes milliseconds once they are imported.
 """
 
@@ -28,6 +28,7 @@ import calibration  # noqa: E402  (the scripts import their neighbours, experime
 import elections  # noqa: E402
 import findings  # noqa: E402
 import named_experiments  # noqa: E402
+import opposition_intent  # noqa: E402
 import sensitivity  # noqa: E402
 import study  # noqa: E402
 
@@ -40,11 +41,12 @@ from sim.runs.lifeline import LOCK  # noqa: E402
 PROCESSES = {"run.py": "run.py", "chunks.py": "experiments/chunks.py"}
 MAINS: dict[str, Callable[[list[str]], object]] = {
     "sensitivity.py": sensitivity.main, "calibration.py": calibration.main, "findings.py": findings.main,
-    "named_experiments.py": named_experiments.main, "elections.py": elections.main, "report": report.main,
-    "scaling": scaling.main}
+    "named_experiments.py": named_experiments.main, "elections.py": elections.main,
+    "opposition_intent.py": opposition_intent.main, "report": report.main, "scaling": scaling.main}
 # What would start the work at each argparse entry point: reaching one is a failure of the test.
 WORK = [(sensitivity, "compute"), (sensitivity, "open_store"), (calibration, "evaluate"),
         (findings, "write_findings"), (named_experiments, "run_named"), (elections, "run_named"),
+        (opposition_intent, "run_sweep"),
         (report, "experiment_figures"), (report, "comparison_figure"), (report, "finish_sweep"), (scaling, "recovery")]
 # Bookkeeping that Hydra writes into a run's directory before the run's own checks (not results).
 BOOKKEEPING = (".hydra", "run.log", LOCK, "logs")
@@ -87,6 +89,29 @@ def _job(tmp: Path, runs: pd.DataFrame | bytes = b"") -> None:
         (tmp / "job" / "runs.parquet").write_bytes(runs)
     else:
         runs.to_parquet(tmp / "job" / "runs.parquet")
+
+
+def _roll_call_job(tmp: Path, voteview: pd.DataFrame | bytes | None = None) -> None:
+    """A job run with run.record_roll_calls=true: its runs, roll calls and deputies (small stand-ins)."""
+    _job(tmp, pd.DataFrame({"name": ["baseline"], "replicate": [0], "term": [0]}))
+    if voteview is None:
+        voteview = pd.DataFrame({"replicate": [0, 0], "deputy": [1, 2], "rc_0": [1, 6]})
+    if isinstance(voteview, bytes):
+        (tmp / "job" / "voteview.parquet").write_bytes(voteview)
+    else:
+        voteview.to_parquet(tmp / "job" / "voteview.parquet")
+    pd.DataFrame({"replicate": [0, 0], "deputy": [1, 2], "party": ["a", "b"], "seat_kind": ["list", "list"],
+                  "russia": [0.1, -0.1]}).to_parquet(tmp / "job" / "legislators.parquet")
+
+
+def _sweep(tmp: Path, manifest: str = '[["a=1"]]', overrides: str = "- a=1\n", runs: bytes = b"damaged") -> None:
+    """A sweep directory of one complete job, "a=1", whose files are as given."""
+    job = tmp / "sweep" / "a=1"
+    (job / ".hydra").mkdir(parents=True)
+    (tmp / "sweep" / "jobs.json").write_text(manifest)
+    (job / ".hydra" / "overrides.yaml").write_text(overrides)
+    (job / "done.json").write_text("{}")
+    (job / "runs.parquet").write_bytes(runs)
 
 
 def _record(observations: str) -> Callable[[Path], None]:
@@ -150,7 +175,8 @@ CASES = [
     Case("calibration.py", ("--draws", "100000000"), ("--draws = 100000000: 100,000,000 runs",)),
     Case("calibration.py", ("--out", "/proc/sys/majilis"), ("--out = /proc/sys/majilis", "not writable")),
     Case("calibration.py", ("--record", "{tmp}/none.yaml"), ("--record = {tmp}/none.yaml: no such file",)),
-    Case("calibration.py", ("--record", "{tmp}/record.yaml"), ("--record = {tmp}/record.yaml", "holds NoneType"),
+    Case("calibration.py", ("--record", "{tmp}/record.yaml"),
+         ("--record = {tmp}/record.yaml: is empty; a record is a mapping",),
          _write("record.yaml", "")),
     Case("calibration.py", ("--record", "{tmp}/record.yaml"), ("--record = {tmp}/record.yaml", "holds list"),
          _write("record.yaml", "- gov_defeats\n- expulsions\n")),
@@ -178,11 +204,15 @@ CASES = [
     Case("findings.py", ("--results", "{tmp}/results", "--write-docs", "--out", "{tmp}/out"),
          ("--out = {tmp}/out with --write-docs",), results=True),
     Case("findings.py", ("--draws", "10"), ("unrecognized arguments: --draws 10",)),
-    # the studies drawing committed figures: experiments/named_experiments.py, elections.py
+    # the studies drawing committed figures: experiments/named_experiments.py, elections.py, opposition_intent.py
     Case("named_experiments.py", ("--write-docs", "--replicates", "20"),
          ("--write-docs with --replicates = 20: the committed figures are drawn from 500",)),
     Case("elections.py", ("--write-docs", "--replicates", "499"), ("--write-docs with --replicates = 499",)),
     Case("elections.py", ("--replicates", "0"), ("--replicates = 0: must be at least 1",)),
+    Case("opposition_intent.py", ("--write-docs", "--replicates", "20"),
+         ("--write-docs with --replicates = 20: the committed figures are drawn from 200",)),
+    Case("opposition_intent.py", ("--replicates", "0"), ("--replicates = 0: must be at least 1",)),
+    Case("opposition_intent.py", ("--replicates", "many"), ("--replicates: invalid int value: 'many'",)),
     # python -m sim.runs.report
     Case("report", ("{tmp}/none",), ("{tmp}/none: not a directory",)),
     Case("report", ("{tmp}/job", "{tmp}/job/../job"), ("{tmp}/job/../job: the same directory as {tmp}/job",),
@@ -197,9 +227,24 @@ CASES = [
          lambda tmp: (_busy(tmp), (tmp / "out" / "runs.parquet").write_bytes(b""))[0]),
     Case("report", ("{tmp}/sweep", "--out", "{tmp}/out"), ("--out = {tmp}/out: a sweep is gathered into",),
          _write("sweep/jobs.json", "[]")),
+    Case("report", ("{tmp}/sweep",), ("{tmp}/sweep/jobs.json: cannot be read as the sweep's list of jobs",
+                                      "run the sweep's command again"), lambda tmp: _sweep(tmp, manifest="")),
+    Case("report", ("{tmp}/sweep",), ("{tmp}/sweep/jobs.json: cannot be read as the sweep's list of jobs",),
+         lambda tmp: _sweep(tmp, manifest='{"a": 1}')),
+    Case("report", ("{tmp}/sweep",), ("{tmp}/sweep/a=1/.hydra/overrides.yaml: cannot be read",
+                                      "run the sweep's command again"), lambda tmp: _sweep(tmp, overrides="[a=1\n")),
+    Case("report", ("{tmp}/sweep",), ("{tmp}/sweep/a=1/runs.parquet: cannot be read", "run the sweep's command again"),
+         lambda tmp: _sweep(tmp)),
     # python -m sim.analysis.scaling
-    Case("scaling", ("{tmp}/none",), ("{tmp}/none",)),
-    Case("scaling", ("{tmp}/job",), ("{tmp}/job: no voteview.parquet",), _mkdir("job")),
+    Case("scaling", ("{tmp}/none",), ("{tmp}/none: no such directory",)),
+    Case("scaling", ("{tmp}/file",), ("{tmp}/file: not a directory",), _write("file", "")),
+    Case("scaling", ("{tmp}/plain",), ("{tmp}/plain: not a job directory (no runs.parquet",), _mkdir("plain")),
+    Case("scaling", ("{tmp}/job",), ("{tmp}/job: no voteview.parquet or legislators.parquet",
+                                     "run.record_roll_calls=true"), lambda tmp: _job(tmp)),
+    Case("scaling", ("{tmp}/job",), ("{tmp}/job/voteview.parquet: cannot be read",),
+         lambda tmp: _roll_call_job(tmp, b"")),
+    Case("scaling", ("{tmp}/job",), ("{tmp}/job/voteview.parquet: not the voteview table", "no column deputy"),
+         lambda tmp: _roll_call_job(tmp, pd.DataFrame({"replicate": [0]}))),
     # experiments/chunks.py
     Case("chunks.py", (), ("store is required",)),
     Case("chunks.py", ("store={tmp}/store",), ("store = {tmp}/store: holds no plan",), _mkdir("store")),
@@ -300,6 +345,29 @@ def test_findings_has_a_help_and_the_studies_write_committed_files_only_when_ask
         ROOT / "experiments" / "results" / "figures")
 
 
+def test_opposition_intent_copies_its_figures_beside_the_results_unless_asked(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch):
+    def run_sweep(name: str, replicates: int) -> Path:  # what run.py -m leaves: the sweep and its figures
+        out = tmp_path / "results" / name
+        out.mkdir(parents=True)
+        pd.DataFrame({"behavior.fear_scale": [1.0, 1.0], "minor.opposition_intent": [0.5, 1.0],
+                      **{o: [False, True] for o in ("coalition_formed", "coalition_blocking", "coalition_majority")}}
+                     ).to_parquet(out / "sweep.parquet")
+        for figure in ("sweep_heatmap.png", "sweep_coalition_size.png"):
+            (out / figure).write_bytes(f"{name} {replicates}".encode())
+        return out
+
+    monkeypatch.setattr(opposition_intent, "run_sweep", run_sweep)
+    for name, path in (("ROOT", tmp_path), ("FIGURES", tmp_path / "docs" / "figures"),
+                       ("RESULT_FIGURES", tmp_path / "figures")):
+        monkeypatch.setattr(study, name, path)
+    docs = {p: p.stat().st_mtime_ns for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    opposition_intent.main(["--replicates", "3"])
+    assert docs == {p: p.stat().st_mtime_ns for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    assert (tmp_path / "figures" / "ruling_minority_heatmap.png").read_text() == "ruling_minority 3"
+    assert len(list((tmp_path / "figures").glob("*.png"))) == 4 and not (tmp_path / "docs").exists()
+
+
 def test_findings_writes_beside_the_results_unless_asked_and_the_docs_only_from_complete_documented_runs(
         small_results: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from sim.runs.evaluation import load_plan
@@ -314,8 +382,33 @@ def test_findings_writes_beside_the_results_unless_asked_and_the_docs_only_from_
     shutil.copytree(small_results, results)
     with pytest.raises(SystemExit):
         findings.main(["--results", str(results), "--write-docs"])  # their chunks were never computed
-    for plan in results.rglob("plan.pkl"):
-        for chunk in range(load_plan(plan.parent).chunks):
-            (plan.parent / f"chunk_{chunk:05d}.npz").write_bytes(b"")
+    chunks = [plan.parent / f"chunk_{chunk:05d}.npz" for plan in results.rglob("plan.pkl")
+              for chunk in range(load_plan(plan.parent).chunks)]
+    for chunk in chunks:
+        chunk.write_bytes(b"")  # a chunk that cannot be read is not computed
+    with pytest.raises(SystemExit):
+        findings.main(["--results", str(results), "--write-docs"])
+    for chunk in chunks:
+        np.savez(chunk, stand_in=np.zeros(1))
     findings.main(["--results", str(results), "--write-docs"])
     assert written[-1] == ROOT / "docs"
+
+
+@pytest.mark.parametrize("entry", ["scaling", "report"])
+def test_a_job_directory_that_cannot_be_written_is_refused_before_any_work(entry: str, tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch, capsys):
+    """A read-only job (as another user's, or on a read-only mount, would be: the tests run as root,
+    who may write anywhere, so the permission is denied here by os.access)."""
+    _roll_call_job(tmp_path)
+    job = tmp_path / "job"
+    access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, **kwargs: (
+        not mode & os.W_OK and access(path, mode, **kwargs) if Path(path).absolute() == job else
+        access(path, mode, **kwargs)))
+    for module, name in WORK:
+        monkeypatch.setattr(module, name, _work_started)
+    with pytest.raises(SystemExit) as stop:
+        MAINS[entry]([str(job)])
+    error = capsys.readouterr().err
+    assert stop.value.code == 2, error
+    assert f"{job}: cannot write {'scaling.csv' if entry == 'scaling' else 'the figures'} there" in error

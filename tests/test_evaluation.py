@@ -84,6 +84,25 @@ def test_a_store_of_another_plan_is_emptied_and_a_missing_chunk_is_named(tmp_pat
         Plan(small(), PARAMS, POINTS[:, :2], 1, seed=1)
 
 
+def test_an_unreadable_chunk_is_named_and_computed_again_on_resume(tmp_path: Path, caplog):
+    """A chunk file cut short or emptied (a copy, a full disk) is not taken as done: gathering names it,
+    and resuming computes it again with a warning naming it, to the same numbers."""
+    plan = Plan(small(), PARAMS, POINTS, 1, seed=2, chunk_runs=1)  # a chunk per point
+    whole = evaluate(plan, tmp_path, workers=1)
+    cut, empty = tmp_path / "chunk_00000.npz", tmp_path / "chunk_00002.npz"
+    cut.write_bytes(cut.read_bytes()[:-40])
+    empty.write_bytes(b"")
+    with pytest.raises(FileNotFoundError, match="2 of 3 chunks missing or unreadable \\(first: chunk_00000.npz, "
+                                                "chunk_00002.npz\\)"):
+        gather(plan, tmp_path)
+    untouched = (tmp_path / "chunk_00001.npz").stat().st_mtime_ns
+    with caplog.at_level("WARNING", logger="sim.runs.evaluation"):
+        again = evaluate(plan, tmp_path, workers=1)
+    assert [r.getMessage().split(":")[0] for r in caplog.records] == [str(cut), str(empty)]
+    assert (tmp_path / "chunk_00001.npz").stat().st_mtime_ns == untouched  # only those two are computed
+    assert all(np.array_equal(whole.features[k], again.features[k]) for k in whole.features)
+
+
 SMALL_ANALYSIS = ["--n", "4", "--replicates", "2", "--trajectories", "2", "--workers", "1", "--chunk-runs", "2",
                   "agenda.session_length=20", "agenda.sessions_per_term=2"]
 

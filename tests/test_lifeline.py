@@ -11,6 +11,10 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT
+from joblib import Parallel, delayed
+from joblib.parallel import BACKENDS
+
+from sim.runs.lifeline import running, start_loky_workers_watching
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
 
@@ -71,3 +75,40 @@ def test_killing_a_joblib_sweep_leaves_no_launcher_worker_alive(tmp_path):
                          "hydra.launcher.n_jobs=2", "run.workers=1", "run.figures=false", "run.replicates=20000",
                          "behavior.loyalty_mean=0.6,0.8", workers=2)
     assert left == []
+
+
+def test_a_joblib_worker_ends_with_the_run_though_it_never_had_a_job(monkeypatch):
+    """A joblib sweep's workers watch the run from loky's initializer, before they wait for a job: one
+    still starting up when the run is killed never gets a job, and would wait for one until loky's idle
+    timeout (5 minutes)."""
+    monkeypatch.setitem(BACKENDS, "loky", BACKENDS["loky"])  # restored after the test
+    run = subprocess.Popen(["sleep", "60"])  # stands in for the run
+    try:
+        start_loky_workers_watching(run.pid)
+        # Loky starts both workers; at most one does the job, and the other waits for a job, as a
+        # worker still starting up when the run is killed would.
+        Parallel(n_jobs=2, backend="loky")(delayed(os.getpid)() for _ in range(1))
+        workers = _loky_workers()
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
+        run.kill()
+        run.wait()
+        deadline = time.monotonic() + 10
+        while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(running(pid) for pid in workers)
+    finally:
+        run.kill()
+
+
+def _loky_workers() -> list[int]:
+    """This process's loky workers (not loky's resource tracker)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rpartition(")")[2].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if ppid == os.getpid() and b"popen_loky_posix" in command:
+            found.append(int(stat.parent.name))
+    return found

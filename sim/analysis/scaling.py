@@ -14,6 +14,7 @@ recovered coordinates. Deputies who cast fewer than MIN_VOTES yea or nay votes a
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +25,8 @@ from sim.files import write_table
 
 YEA, NAY = 1, 6
 MIN_VOTES = 100
+# The tables a job run with run.record_roll_calls=true holds, and the columns read from each.
+TABLES = {"voteview.parquet": ("replicate", "deputy"), "legislators.parquet": ("replicate", "deputy")}
 
 
 def ideal_points(codes: np.ndarray, dims: int) -> np.ndarray:
@@ -73,15 +76,47 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sim.analysis.scaling", description=__doc__.splitlines()[0])
     parser.add_argument("job", type=Path, help="a job directory written with run.record_roll_calls=true")
     args = parser.parse_args(argv)
-    missing = [name for name in ("voteview.parquet", "legislators.parquet") if not (args.job / name).exists()]
+    job = args.job
+    if not job.exists():
+        parser.error(f"{job}: no such directory; give the directory of a job that run.py ran with "
+                     "run.record_roll_calls=true")
+    if not job.is_dir():
+        parser.error(f"{job}: not a directory; give the directory of a job that run.py ran with "
+                     "run.record_roll_calls=true")
+    missing = [name for name in TABLES if not (job / name).exists()]
+    if missing and not (job / "runs.parquet").exists():
+        parser.error(f"{job}: not a job directory (no runs.parquet, no {' or '.join(missing)}); give the directory "
+                     "of a job that run.py ran with run.record_roll_calls=true")
     if missing:
-        parser.error(f"{args.job}: no {' or '.join(missing)}; run the job with run.record_roll_calls=true")
-    table = recovery(pd.read_parquet(args.job / "voteview.parquet"), pd.read_parquet(args.job / "legislators.parquet"))
-    write_table(table, args.job / "scaling.csv")
+        parser.error(f"{job}: no {' or '.join(missing)}; run the job with run.record_roll_calls=true")
+    out = job / "scaling.csv"
+    if not os.access(job, os.W_OK | os.X_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        parser.error(f"{job}: cannot write {out.name} there (not writable); scaling writes its table beside the "
+                     "job's roll calls: copy the job directory somewhere writable and give that")
+    voteview, legislators = (_read_table(parser, job / name, columns) for name, columns in TABLES.items())
+    table = recovery(voteview, legislators)
+    try:
+        write_table(table, out)
+    except OSError as err:  # the directory became unwritable, or the disk is full
+        parser.error(f"{out}: cannot be written ({err})")
     means = ", ".join(f"{c.removeprefix('r2_')} {table[c].mean():.2f}" for c in table.columns if c.startswith("r2_"))
     print(f"R-squared of the true positions on the recovered ideal points, mean of {len(table)} replicates: {means}")
-    print(args.job / "scaling.csv")
+    print(out)
     return 0
+
+
+def _read_table(parser: argparse.ArgumentParser, path: Path, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A job's table, or an error naming the file when it cannot be read or is not the table."""
+    try:
+        table = pd.read_parquet(path)
+    except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+        parser.error(f"{path}: cannot be read ({' '.join(str(err).split())}); run the job again with "
+                     "run.record_roll_calls=true")
+    absent = [c for c in columns if c not in table.columns]
+    if absent:
+        parser.error(f"{path}: not the {path.stem} table that run.py writes (no column {', '.join(absent)}); run the "
+                     "job again with run.record_roll_calls=true")
+    return table
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from hydra.experimental.callback import Callback
 from hydra.types import RunMode
 from omegaconf import DictConfig
 
-from sim.runs.lifeline import BusyDirectory, exit_with, hold_directory
+from sim.runs.lifeline import BusyDirectory, exit_with, hold_directory, start_loky_workers_watching
 
 log = logging.getLogger(__name__)
 # Set by the process that starts a run; a job that finds another pid runs in a launcher's worker.
@@ -54,6 +54,10 @@ class RunHooks(Callback):
 
     def on_multirun_start(self, config: DictConfig, **kwargs: Any) -> None:
         os.environ[MAIN_PID] = str(os.getpid())
+        if "joblib" in str(config.hydra.launcher.get("_target_", "")):
+            # Its workers start watching the run before they wait for a job (on_job_start is too late
+            # for a worker still starting up when the run is killed).
+            start_loky_workers_watching(os.getpid())
         check_writable(Path(config.hydra.sweep.dir))  # held by the sweeper, once every point is valid
 
     def on_job_start(self, config: DictConfig, **kwargs: Any) -> None:
@@ -69,9 +73,12 @@ class RunHooks(Callback):
     def on_multirun_end(self, config: DictConfig, **kwargs: Any) -> None:
         # Imported here: this module is loaded before a run's configuration is checked, and the
         # gathering's plotting libraries would make every bad input take seconds to report.
-        from sim.runs.sweep import finish_sweep
+        from sim.runs.sweep import DamagedSweep, finish_sweep
 
-        missing = finish_sweep(Path(config.hydra.sweep.dir))
+        try:
+            missing = finish_sweep(Path(config.hydra.sweep.dir))
+        except DamagedSweep as err:
+            raise SystemExit(f"error: the sweep's jobs ran, but gathering them failed: {err}") from None
         if missing:
             raise SystemExit(f"{len(missing)} job(s) of the sweep did not complete; see the log above. "
                              "Run the same command again to finish only those.")

@@ -15,6 +15,7 @@ import hashlib
 import json
 import logging
 import pickle
+import zipfile
 from collections.abc import Iterator
 from concurrent.futures import as_completed
 from dataclasses import dataclass
@@ -117,6 +118,18 @@ def _chunk_path(store: Path, chunk: int) -> Path:
     return store / f"chunk_{chunk:05d}.npz"
 
 
+def _read_chunk(path: Path) -> dict[str, np.ndarray] | None:
+    """A chunk's arrays, or None when the file is absent or cannot be read whole: empty, truncated or
+    damaged (a copy cut short, a full disk; never a killed run's, since chunks are written atomically)."""
+    try:
+        with np.load(path) as data:
+            return {name: data[name] for name in data.files}
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, pickle.UnpicklingError, AttributeError, TypeError):
+        return None  # zipfile's CRC check, numpy's header, a file that is no npz at all
+
+
 def _run_chunk(plan: Plan, chunk: int) -> tuple[int, dict[str, np.ndarray]]:
     return chunk, run_points(plan, plan.chunk_points(chunk))
 
@@ -147,13 +160,25 @@ def open_store(plan: Plan, store: Path, owner: bool = True) -> None:
 
 
 def missing_chunks(plan: Plan, store: Path, shard: int = 0, shards: int = 1) -> list[int]:
-    return [c for c in range(plan.chunks) if c % shards == shard and not _chunk_path(store, c).exists()]
+    """The chunks (of this shard: chunk % shards == shard) not done: absent from `store`, or there but
+    unreadable (each named in a warning). Reads every chunk that is there."""
+    todo = []
+    for c in range(plan.chunks):
+        if c % shards != shard:
+            continue
+        path = _chunk_path(store, c)
+        if not path.exists():
+            todo.append(c)
+        elif _read_chunk(path) is None:
+            log.warning("%s: cannot be read (empty, truncated or damaged); taken as not computed", path)
+            todo.append(c)
+    return todo
 
 
 def compute(plan: Plan, store: Path, workers: int = 0, shard: int = 0, shards: int = 1,
             desc: str = "points") -> None:
-    """Compute the chunks of `plan` (those of this shard: chunk % shards == shard) that `store` lacks,
-    each written as soon as it is done."""
+    """Compute the chunks of `plan` (those of this shard: chunk % shards == shard) that `store` lacks or
+    holds unreadable (replaced), each written as soon as it is done."""
     open_store(plan, store, owner=shards == 1)
     todo = missing_chunks(plan, store, shard, shards)
     workers = min(workers or available_cores(), len(todo))
@@ -177,15 +202,17 @@ def _results(plan: Plan, todo: list[int], workers: int) -> Iterator[tuple[int, d
 
 
 def gather(plan: Plan, store: Path) -> Results:
-    """Every chunk of the plan from `store`, in point order; an error names the missing chunks."""
-    missing = missing_chunks(plan, store)
-    if missing:
-        raise FileNotFoundError(f"{store}: {len(missing)} of {plan.chunks} chunks missing (first: {missing[:5]}); "
-                                "compute them before gathering")
-    chunks = []
-    for chunk in range(plan.chunks):
-        with np.load(_chunk_path(store, chunk)) as data:
-            chunks.append({name: data[name] for name in data.files})
+    """Every chunk of the plan from `store`, in point order; an error names the chunks missing or
+    unreadable."""
+    read = {chunk: _read_chunk(_chunk_path(store, chunk)) for chunk in range(plan.chunks)}
+    chunks = [arrays for arrays in read.values() if arrays is not None]
+    if len(chunks) < plan.chunks:
+        lacking = [c for c, arrays in read.items() if arrays is None]
+        named = ", ".join(_chunk_path(store, c).name + ("" if _chunk_path(store, c).exists() else " (absent)")
+                          for c in lacking[:5])
+        raise FileNotFoundError(f"{store}: {len(lacking)} of {plan.chunks} chunks missing or unreadable (first: "
+                                f"{named}); compute them before gathering (the analysis's command computes only "
+                                "those, replacing an unreadable one)")
     names = PartyTable(plan.base).names
     return Results({name: np.concatenate([c[name] for c in chunks]) for name in chunks[0]}, list(names))
 

@@ -16,6 +16,7 @@ import os
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 # How often a worker looks for the run: a killed run's workers are gone within about this.
 POLL_SECONDS = 0.5
@@ -55,6 +56,25 @@ def exit_with(pid: int) -> None:
         os._exit(1)  # no cleanup: what it was computing belongs to a run that has ended
 
     threading.Thread(target=watch, name=f"exit-with-{pid}", daemon=True).start()
+
+
+def start_loky_workers_watching(pid: int) -> None:
+    """Start every worker of joblib's loky backend (where Hydra's joblib launcher, which hard-codes
+    that backend, runs its jobs) with exit_with(pid) as loky's initializer: the first thing a worker
+    runs once started, before it waits for a job. A job's own watch (sim.runs.callbacks) starts only
+    when a worker has a job, and a worker still starting up when the run is killed never gets one:
+    it would wait for one until loky's idle timeout (5 minutes)."""
+    # Imported here: joblib takes a few tenths of a second to load, which only a joblib sweep needs.
+    from joblib import register_parallel_backend  # type: ignore[import-untyped]
+    from joblib.parallel import LokyBackend  # type: ignore[import-untyped]
+
+    class WatchedLoky(LokyBackend):
+        def configure(self, *args: Any, **kwargs: Any) -> Any:
+            kwargs.setdefault("initializer", exit_with)
+            kwargs.setdefault("initargs", (pid,))
+            return super().configure(*args, **kwargs)
+
+    register_parallel_backend("loky", WatchedLoky)
 
 
 class BusyDirectory(RuntimeError):

@@ -21,7 +21,7 @@ from sim.figures.results import comparison_figure, experiment_figures
 from sim.outcomes import registry
 from sim.outcomes.estimates import share
 from sim.runs.lifeline import BusyDirectory, hold_directory, holds_directory, release_directory
-from sim.runs.sweep import MANIFEST, finish_sweep, job_dirs
+from sim.runs.sweep import MANIFEST, DamagedSweep, check_sweep, finish_sweep, job_dirs
 
 # What the figures and the table read from a job's runs table besides the outcomes.
 NEEDED = ("name", "replicate", "term")
@@ -75,7 +75,11 @@ def main(argv: list[str] | None = None) -> int:
                          "its figures); --out is for job directories")
         _check_writable(parser, args.paths[0], None)
         with _holding(parser, args.paths[0]):
-            missing = finish_sweep(args.paths[0])
+            try:
+                check_sweep(args.paths[0])
+                missing = finish_sweep(args.paths[0])
+            except DamagedSweep as err:
+                parser.error(str(err))
         return 1 if missing or not job_dirs(args.paths[0]) else 0
     without_runs = [str(p) for p in args.paths if not (p / "runs.parquet").exists()]
     if without_runs:

@@ -7,7 +7,10 @@ import logging
 from pathlib import Path
 
 import pandas as pd
-from omegaconf import OmegaConf
+import pyarrow.parquet as pq
+import yaml
+from omegaconf import ListConfig, OmegaConf
+from omegaconf.errors import OmegaConfBaseException
 
 from sim.figures.results import sweep_figures
 from sim.files import write_table
@@ -18,8 +21,24 @@ log = logging.getLogger(__name__)
 MANIFEST = "jobs.json"
 
 
+class DamagedSweep(ValueError):
+    """A file of a sweep cannot be read; the message names it and what to do."""
+
+
+def _redo(job: Path) -> str:
+    return (f"run the sweep's command again: it writes job {job.name} anew (sim.runs.job computes a damaged job "
+            "again) and keeps the other complete jobs")
+
+
 def _overrides(job: Path) -> list[str]:
-    return [str(o) for o in OmegaConf.load(job / ".hydra" / "overrides.yaml")]
+    path = job / ".hydra" / "overrides.yaml"
+    try:
+        overrides = OmegaConf.load(path)
+    except (OSError, ValueError, yaml.YAMLError, OmegaConfBaseException) as err:
+        raise DamagedSweep(f"{path}: cannot be read ({' '.join(str(err).split())}); {_redo(job)}") from None
+    if not isinstance(overrides, ListConfig):
+        raise DamagedSweep(f"{path}: not a list of overrides; {_redo(job)}")
+    return [str(o) for o in overrides]
 
 
 def job_dirs(sweep_dir: Path) -> list[Path]:
@@ -29,7 +48,16 @@ def job_dirs(sweep_dir: Path) -> list[Path]:
     manifest = Path(sweep_dir) / MANIFEST
     if not manifest.exists():
         return []
-    listed = {tuple(job) for job in json.loads(manifest.read_text())}
+    try:
+        jobs = json.loads(manifest.read_text())
+    except (OSError, ValueError) as err:  # a JSONDecodeError, or a UnicodeDecodeError, is a ValueError
+        jobs = err
+    if not (isinstance(jobs, list) and all(isinstance(job, list) and all(isinstance(o, str) for o in job)
+                                           for job in jobs)):
+        raise DamagedSweep(f"{manifest}: cannot be read as the sweep's list of jobs"
+                           + (f" ({jobs})" if isinstance(jobs, Exception) else "")
+                           + "; run the sweep's command again, which writes it anew (complete jobs are kept)")
+    listed = {tuple(job) for job in jobs}
     found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
     return [job for job in found if tuple(_overrides(job)) in listed]
 
@@ -44,12 +72,30 @@ def swept_parameters(jobs: list[Path]) -> list[str]:
     return [key for key, seen in values.items() if len(seen) > 1]
 
 
+def check_sweep(sweep_dir: Path) -> None:
+    """Raise DamagedSweep, naming the file and what to do, when a file the gathering reads cannot be
+    read: the manifest, a job's overrides, a complete job's runs table (its footer: a damaged table
+    seldom has a sound one)."""
+    for job in job_dirs(sweep_dir):
+        if (job / DONE).exists():
+            try:
+                pq.read_metadata(job / "runs.parquet")
+            except (OSError, ValueError) as err:  # pyarrow's ArrowInvalid is a ValueError
+                raise DamagedSweep(f"{job / 'runs.parquet'}: cannot be read ({' '.join(str(err).split())}); "
+                                   f"{_redo(job)}") from None
+
+
 def gather(jobs: list[Path]) -> tuple[pd.DataFrame, list[Path]]:
-    """One table of every complete job's runs (with its job directory), and the jobs not complete."""
+    """One table of every complete job's runs (with its job directory), and the jobs not complete.
+    Raises DamagedSweep when a complete job's runs table cannot be read."""
     tables, missing = [], []
     for job in jobs:
         if (job / DONE).exists():
-            runs = pd.read_parquet(job / "runs.parquet")
+            try:
+                runs = pd.read_parquet(job / "runs.parquet")
+            except (OSError, ValueError) as err:
+                raise DamagedSweep(f"{job / 'runs.parquet'}: cannot be read ({' '.join(str(err).split())}); "
+                                   f"{_redo(job)}") from None
             runs.insert(0, "job", job.name)
             tables.append(runs)
         else:
