@@ -279,6 +279,7 @@ def small_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for _, experiment, _ in calibration.HOUSES:
         store(Path(f"calibration/predictive_{experiment}"), 2, 1)
     for analysis, (_, tables) in findings.READS.items():
+        (results / analysis).mkdir(parents=True, exist_ok=True)
         for name in tables:
             (results / analysis / name).write_bytes(b"")
     for analysis, name in findings.FIGURES:
