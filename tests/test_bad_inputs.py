@@ -197,7 +197,7 @@ CASES = [
     Case("findings.py", ("--results", "{tmp}/results", "--write-docs"),
          ("--write-docs: the results are smaller than the documented analyses", "--n = 4, documented 256",
           "--draws = 10, documented 40000", "--replicates = 1, documented 20"), results=True),
-    Case("findings.py", ("--results", "{tmp}/none"), ("--results = {tmp}/none: sensitivity/ lacks indices.csv",
+    Case("findings.py", ("--results", "{tmp}/none"), ("--results = {tmp}/none: voting_power/ lacks feasibility.csv",
                                                       "calibration/ lacks")),
     Case("findings.py", ("--results", "{tmp}/results", "--out", "/proc/sys/majilis"),
          ("--out = /proc/sys/majilis", "not writable"), results=True),

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT, load
+from helpers import FORMING, ROOT, load
 
 from sim.analysis.uncertainty import Parameter, at_point
 from sim.model.model import MajilisModel, run_lockstep
@@ -27,7 +27,7 @@ POINTS = np.array([[0.1, 1.0, 0.0, 0.6], [0.4, 0.2, 0.1, 0.95], [0.25, 0.9, 0.02
 
 
 def small():
-    cfg = load("parliament=ruling_minority")  # coalitions form there, so the coalition features vary
+    cfg = load(*FORMING)  # coalitions form there, so the coalition features vary
     cfg.agenda.session_length, cfg.agenda.sessions_per_term = 40, 3
     return cfg
 
