@@ -73,6 +73,20 @@ def test_two_willing_players_form_a_coalition_and_rivals_break_it_up():
     assert not form(_players(rival_pair=True), HUNG, CoalitionConfig(rivalry_cost=1.5)).any()
 
 
+def test_a_pair_forms_with_the_logit_probability_of_both_shocked_values_being_positive():
+    """Quantal response: each player's value carries a logistic shock of scale choice_noise, so a pair
+    whose deterministic value is v each forms when both shocked values are >= 0: with probability
+    sigma(v / choice_noise)^2. Without shocks, it forms exactly when v >= 0."""
+    cfg = CoalitionConfig(distance_weight=0.5, rivalry_cost=0.3, risk_weight=0.3, choice_noise=0.05)
+    rng = np.random.default_rng(11)
+    for v in (-0.05, 0.0, 0.03):
+        players = _players(cost=np.full(2, 1.0 - v))  # power 1, intent 1: value 1 - cost
+        formed = np.mean([form(players, HUNG, cfg, shock=cfg.choice_noise * rng.logistic(size=2)).all()
+                          for _ in range(4000)])
+        assert formed == pytest.approx((1 / (1 + np.exp(-v / cfg.choice_noise))) ** 2, abs=0.025), v
+        assert form(players, HUNG, cfg).all() == (v >= 0)
+
+
 def test_players_who_cannot_gain_are_set_aside_and_a_dictator_s_chamber_has_no_hopeful():
     players = _players(3, seats=np.array([30, 28, 2]), intent=np.array([1.0, 1.0, 0.2]),
                        risk=np.array([0.0, 0.0, 1.0]))
