@@ -190,7 +190,7 @@ def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> flo
             best = max(best, float(v.min()))
             members[int(np.argmin(v))] = False
         return best
-    return float((_values_table(players, chamber, cfg) - cfg.risk_weight * players.risk).min(axis=1).max())
+    return float(np.max(np.min(_values_table(players, chamber, cfg) - cfg.risk_weight * players.risk, axis=1)))
 
 
 # Blocs x players values kept per house up to this many numbers (14 players: 229,000, 1.8 MB); for a
