@@ -61,6 +61,12 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
     fig, axes = plt.subplots(1, len(analysed), figsize=(4.2 * len(analysed), 4))
     for ax, outcome in zip(axes, analysed, strict=True):
         rows = morris[morris.outcome == outcome.name]
+        ax.set_title(outcome.axis, fontsize=10)
+        if not rows["mu_star"].fillna(0).any():  # no parameter moved it anywhere on the trajectories
+            ax.text(0.5, 0.5, "never varies:\nno effect to screen", ha="center", va="center",
+                    transform=ax.transAxes, color="grey")
+            ax.set_xticks([]), ax.set_yticks([])
+            continue
         ax.scatter(rows["mu_star"], rows["sigma"], color=MAIN_COLOUR, s=18)
         top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-9)
         # Labels of the five largest effects, stacked downwards from the highest so that none overlap
@@ -72,7 +78,6 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
                         xytext=(row["mu_star"] + 0.06 * top, label_y), fontsize=7, va="center",
                         arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
         ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":")
-        ax.set_title(outcome.axis, fontsize=10)
         ax.set_xlabel("mu* (mean |elementary effect|)")
         ax.set_ylabel("sigma")
         ax.grid(alpha=0.3)
