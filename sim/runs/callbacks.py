@@ -76,7 +76,7 @@ class RunHooks(Callback):
         from sim.runs.sweep import DamagedSweep, finish_sweep
 
         try:
-            missing = finish_sweep(Path(config.hydra.sweep.dir))
+            missing = finish_sweep(Path(config.hydra.sweep.dir), config.run.export)
         except DamagedSweep as err:
             raise SystemExit(f"error: the sweep's jobs ran, but gathering them failed: {err}") from None
         if missing:

@@ -13,7 +13,7 @@ from omegaconf import ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.figures.results import sweep_figures
-from sim.files import write_table
+from sim.files import write_csv_copy, write_table
 from sim.runs.job import DONE, ERROR
 
 log = logging.getLogger(__name__)
@@ -103,9 +103,9 @@ def gather(jobs: list[Path]) -> tuple[pd.DataFrame, list[Path]]:
     return (pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()), missing
 
 
-def finish_sweep(sweep_dir: Path) -> list[Path]:
-    """Write sweep.parquet and the sweep's figures; log every job that did not complete and why,
-    and return those jobs."""
+def finish_sweep(sweep_dir: Path, export: str = "parquet") -> list[Path]:
+    """Write sweep.parquet (and sweep.csv with export "csv", see run.export) and the sweep's figures;
+    log every job that did not complete and why, and return those jobs."""
     sweep_dir = Path(sweep_dir)
     jobs = job_dirs(sweep_dir)
     sweep, missing = gather(jobs)
@@ -117,6 +117,10 @@ def finish_sweep(sweep_dir: Path) -> list[Path]:
         log.error("no job of %s completed; nothing gathered", sweep_dir)
         return missing
     write_table(sweep, sweep_dir / "sweep.parquet")
+    # Once written, the CSV copy is kept in step: a later gathering (python -m sim.runs.report, which
+    # knows no run.export) must not leave a stale one beside the new table.
+    if export == "csv" or (sweep_dir / "sweep.csv").exists():
+        write_csv_copy(sweep_dir / "sweep.parquet")
     params = [p for p in swept_parameters(jobs) if p in sweep.columns and p != "name"]
     sweep_figures(sweep, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
