@@ -14,11 +14,14 @@ from omegaconf.errors import OmegaConfBaseException
 
 from sim.figures.results import sweep_figures
 from sim.files import write_csv_copy, write_table
+from sim.outcomes.summary import point_estimates
 from sim.runs.job import DONE, ERROR
 
 log = logging.getLogger(__name__)
 # Written into the sweep directory by the sweeper: the overrides of every job of the last sweep there.
 MANIFEST = "jobs.json"
+# Beside sweep.parquet: one row per point, the summary's outcomes with their intervals.
+SUMMARY = "sweep_summary.csv"
 
 
 class DamagedSweep(ValueError):
@@ -104,8 +107,9 @@ def gather(jobs: list[Path]) -> tuple[pd.DataFrame, list[Path]]:
 
 
 def finish_sweep(sweep_dir: Path, export: str = "parquet") -> list[Path]:
-    """Write sweep.parquet (and sweep.csv with export "csv", see run.export) and the sweep's figures;
-    log every job that did not complete and why, and return those jobs."""
+    """Write sweep.parquet (and sweep.csv with export "csv", see run.export), sweep_summary.csv (a row per
+    complete job: its swept values and each summary outcome's estimate and interval) and the sweep's
+    figures; log every job that did not complete and why, and return those jobs."""
     sweep_dir = Path(sweep_dir)
     jobs = job_dirs(sweep_dir)
     sweep, missing = gather(jobs)
@@ -122,6 +126,7 @@ def finish_sweep(sweep_dir: Path, export: str = "parquet") -> list[Path]:
     if export == "csv" or (sweep_dir / "sweep.csv").exists():
         write_csv_copy(sweep_dir / "sweep.parquet")
     params = [p for p in swept_parameters(jobs) if p in sweep.columns and p != "name"]
+    write_table(point_estimates(sweep, [*params, "job"]), sweep_dir / SUMMARY)
     sweep_figures(sweep, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
     return missing
