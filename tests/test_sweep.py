@@ -123,6 +123,7 @@ def test_a_sweep_summary_has_a_row_per_point_with_its_values_and_an_interval_for
         assert estimate.notna().all() and (low <= estimate).all() and (estimate <= high).all(), o.name
         # each point's estimate is its own runs' share or mean
         assert estimate.tolist() == pytest.approx(sweep.groupby("job")[o.name].mean()[summary["job"]].tolist())
+    assert (summarised_sweep / "sweep_outcomes.png").exists()
 
 
 @pytest.mark.slow

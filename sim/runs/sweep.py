@@ -126,7 +126,8 @@ def finish_sweep(sweep_dir: Path, export: str = "parquet") -> list[Path]:
     if export == "csv" or (sweep_dir / "sweep.csv").exists():
         write_csv_copy(sweep_dir / "sweep.parquet")
     params = [p for p in swept_parameters(jobs) if p in sweep.columns and p != "name"]
-    write_table(point_estimates(sweep, [*params, "job"]), sweep_dir / SUMMARY)
-    sweep_figures(sweep, params, sweep_dir)
+    estimates = point_estimates(sweep, [*params, "job"])
+    write_table(estimates, sweep_dir / SUMMARY)
+    sweep_figures(sweep, estimates, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
     return missing
