@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import os
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 import weakref
 from pathlib import Path
 
@@ -132,6 +138,38 @@ def test_run_export_csv_writes_the_sweep_s_tables_and_its_jobs_as_csv_too(summar
     assert len(tables) == 5
     for table in tables:
         assert_csv_copy(table)
+
+
+def _on_a_terminal(*args: str) -> str:
+    """What `python run.py ARGS` writes to stderr when stderr is a terminal (a pseudo-terminal, 120
+    columns wide, as tqdm measures it) and stdout is not."""
+    terminal, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen([sys.executable, "run.py", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=child)
+    os.close(child)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the run has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        written += chunk
+    os.close(terminal)
+    assert process.wait(timeout=600) == 0, written.decode(errors="replace")
+    return written.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_a_sweep_shows_its_progress_over_jobs_on_a_terminal_unless_run_progress_is_false(tmp_path):
+    grid = ("-m", "behavior.fear_scale=0.0,1.0", "run.replicates=2", "run.workers=1", "agenda.session_length=10")
+    shown = _on_a_terminal(*grid, f"hydra.sweep.dir={tmp_path / 'shown'}")
+    assert "sweep:   0%" in shown and "| 0/2 [" in shown and "sweep: 100%" in shown and "| 2/2 [" in shown
+    assert re.search(r"sweep:  50%.*\| 1/2 \[\d\d:\d\d<\d\d:\d\d", shown)  # elapsed < time left
+    quiet = _on_a_terminal(*grid, f"hydra.sweep.dir={tmp_path / 'quiet'}", "run.progress=false")
+    assert "sweep:" not in quiet and "replicates:" not in quiet
 
 
 @pytest.mark.slow

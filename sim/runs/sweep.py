@@ -44,10 +44,9 @@ def _overrides(job: Path) -> list[str]:
     return [str(o) for o in overrides]
 
 
-def job_dirs(sweep_dir: Path) -> list[Path]:
-    """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
-    manifest lists, never leftovers of an earlier sweep there with other settings (none without a
-    manifest)."""
+def listed_jobs(sweep_dir: Path) -> list[list[str]]:
+    """The overrides of every job of the sweep that last ran in `sweep_dir`, as its manifest lists them
+    (none without a manifest). Raises DamagedSweep when the manifest cannot be read."""
     manifest = Path(sweep_dir) / MANIFEST
     if not manifest.exists():
         return []
@@ -60,7 +59,16 @@ def job_dirs(sweep_dir: Path) -> list[Path]:
         raise DamagedSweep(f"{manifest}: cannot be read as the sweep's list of jobs"
                            + (f" ({jobs})" if isinstance(jobs, Exception) else "")
                            + "; run the sweep's command again, which writes it anew (complete jobs are kept)")
-    listed = {tuple(job) for job in jobs}
+    return jobs
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
+    manifest lists, never leftovers of an earlier sweep there with other settings (none without a
+    manifest)."""
+    listed = {tuple(job) for job in listed_jobs(sweep_dir)}
+    if not listed:
+        return []
     found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
     return [job for job in found if tuple(_overrides(job)) in listed]
 
