@@ -193,6 +193,8 @@ class RulesConfig:
 # Parquet int64: a million replicates is already over an hour of computing here.
 MAX_REPLICATES = 1_000_000
 MAX_SEED = 2**63 - 1
+# run.export: every table as Parquet only, or as Parquet and CSV (for tools without a Parquet reader).
+EXPORTS = ("parquet", "csv")
 
 
 @dataclass
@@ -203,6 +205,7 @@ class RunConfig:
     record_roll_calls: bool = False
     progress: bool = True
     figures: bool = True
+    export: str = "parquet"
 
 
 @dataclass
@@ -336,6 +339,8 @@ def validate(cfg: Config) -> None:
                       f"run; at most {MAX_RUN_CELLS:,} fit in memory")
     _check_length(cfg.executive.ideal, n_dim, "executive.ideal", errors)
     _check_rules(cfg.rules, errors)
+    if cfg.run.export not in EXPORTS:
+        errors.append(f"run.export = {cfg.run.export!r}: must be one of {', '.join(EXPORTS)}")
     if errors:
         raise ConfigError("invalid configuration:\n  " + "\n  ".join(errors))
 

@@ -1,4 +1,5 @@
-"""Result files written atomically: a whole table, or a table streamed chunk by chunk."""
+"""Result files written atomically: a whole table, a table streamed chunk by chunk, or a Parquet
+table's CSV copy."""
 
 from __future__ import annotations
 
@@ -59,3 +60,14 @@ def parquet_stream(path: Path) -> Iterator[Callable[[pd.DataFrame], None]]:
         finally:
             if writer is not None:
                 writer.close()
+
+
+def write_csv_copy(path: Path) -> Path:
+    """Write the Parquet table at `path` as CSV beside it (same name, .csv), atomically, one row group at
+    a time: a job's recorded tables can be larger than memory holds at once. Returns the CSV's path."""
+    csv = Path(path).with_suffix(".csv")
+    with atomic_path(csv) as tmp, open(tmp, "w", newline="") as out:
+        table = pq.ParquetFile(path)
+        for group in range(table.num_row_groups):  # a table without rows has one group of none: its header
+            table.read_row_group(group).to_pandas().to_csv(out, index=False, header=group == 0)
+    return csv

@@ -1,4 +1,4 @@
-"""Compose configs the way run.py does (sim.load_config), and run small models."""
+"""Compose configs the way run.py does (sim.load_config), run small models, and compare result files."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 import sim
 from sim.config import Config
@@ -40,3 +41,11 @@ def run(cfg: Config, seed: int = 0) -> MajilisModel:
     model = MajilisModel(cfg, rng=np.random.default_rng(seed))
     model.run_model()
     return model
+
+
+def assert_csv_copy(parquet: Path) -> None:
+    """The CSV beside a Parquet table holds the same table: every column, row and value."""
+    table, copy = pd.read_parquet(parquet), pd.read_csv(parquet.with_suffix(".csv"))
+    # CSV has no None: an optional value left empty (parliament.election) reads back as NaN.
+    table = table.astype({c: object for c in table.columns if table[c].isna().all()}).fillna(np.nan)
+    pd.testing.assert_frame_equal(table, copy, check_dtype=False, check_exact=True)

@@ -34,6 +34,7 @@ def test_the_default_configs_are_valid_and_seat_98():
         (lambda c: setattr(c.run, "replicates", 0), "run.replicates = 0: must be in [1, 1000000]"),
         (lambda c: setattr(c.run, "replicates", 10**10), "run.replicates = 10000000000: must be in [1, 1000000]"),
         (lambda c: setattr(c.run, "seed", 10**23), f"run.seed = {10**23}: must be in [0, {2**63 - 1}]"),
+        (lambda c: setattr(c.run, "export", "CSV"), "run.export = 'CSV': must be one of parquet, csv"),
         (lambda c: setattr(c.behavior, "loyalty_mean", float("nan")),
          "behavior.loyalty_mean = nan: must be a finite number"),
         (lambda c: setattr(c.behavior, "fear_scale", float("inf")),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ROOT, load
+from helpers import EXPELLING, ROOT, assert_csv_copy, load
 
 from sim.config import ConfigError
 from sim.runs.job import run_job
@@ -238,3 +238,22 @@ def test_run_py_runs_exactly_an_experiment_s_own_house_or_refuses_one_without_a_
     refused = _run(tmp_path / "refused", search, "experiment=anonymous")
     assert refused.returncode == 2 and "parliament.name:" in refused.stderr and "anonymous.yaml" in refused.stderr
     assert not (tmp_path / "refused" / "runs.parquet").exists()
+
+
+def test_run_export_csv_writes_every_table_as_csv_too_even_for_a_job_already_complete(tmp_path):
+    small = ("run.replicates=2", "run.workers=1", "run.progress=false", "run.figures=false",
+             "agenda.session_length=10", "run.record_roll_calls=true", *EXPELLING)
+    run_job(load(*small), tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["summary.csv"]
+    # run.export is no part of the fingerprint: the complete job is not computed again, only exported.
+    before = (tmp_path / "runs.parquet").stat().st_mtime_ns
+    run_job(load(*small, "run.export=csv"), tmp_path)
+    assert (tmp_path / "runs.parquet").stat().st_mtime_ns == before
+    tables = sorted(tmp_path.glob("*.parquet"))
+    assert [p.stem for p in tables] == ["expulsions", "legislators", "roll_calls", "runs", "voteview"]
+    assert len(pd.read_parquet(tmp_path / "expulsions.parquet")) > 0  # a table with rows, not just a header
+    for table in tables:
+        assert_csv_copy(table)
+    # Another configuration computes again: the earlier CSVs go with the earlier tables.
+    run_job(load(*small[:-len(EXPELLING)]), tmp_path)
+    assert sorted(p.name for p in tmp_path.glob("*.csv")) == ["summary.csv"]

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
+import os
+import pty
+import re
+import struct
 import subprocess
 import sys
+import termios
 import weakref
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT, load, run
+import yaml
+from helpers import ROOT, assert_csv_copy, load, run
 
+from sim.outcomes import registry
+from sim.outcomes.estimates import wilson
+from sim.outcomes.summary import point_estimates
 from sim.runs import report
 from sim.runs.job import run_job
 from sim.runs.replicates import replicate_seed, run_experiment
@@ -70,6 +81,95 @@ def test_a_multirun_gathers_every_point_and_resumes_only_missing_jobs(tmp_path):
     assert again.returncode == 0, again.stderr
     assert (again.stdout + again.stderr).count("complete results for this config found, skipping") == 6
     assert len(pd.read_parquet(tmp_path / "sweep.parquet")) == 24
+
+
+def test_a_point_s_estimates_and_intervals_are_computed_on_its_replicates():
+    """Two points of three replicates x two terms: each replicate counts once, with the share (or mean)
+    of its terms; a count's interval stops at 0."""
+    runs = pd.DataFrame({o.name: 0.0 for o in registry.outcomes(summary=True)}, index=range(12))
+    runs["job"] = ["a"] * 6 + ["b"] * 6
+    runs["p"] = [0.1] * 6 + [0.2] * 6
+    runs["replicate"] = [0, 0, 1, 1, 2, 2] * 2
+    runs["coalition_formed"] = [1, 0, 1, 1, 0, 0] + [0] * 6
+    runs["expulsions"] = [1, 3, 0, 0, 0, 0] + [2, 2, 4, 4, 6, 6]
+    table = point_estimates(runs, ["p", "job"]).set_index("job")
+    assert table.loc["a", ["p", "replicates", "runs"]].tolist() == [0.1, 3, 6]
+    a, b = table.loc["a"], table.loc["b"]
+    assert (a["coalition_formed"], a["coalition_formed_low"], a["coalition_formed_high"]) == pytest.approx(
+        (0.5, *wilson(1.5, 3)))  # replicates' shares 0.5, 1, 0
+    half = 1.96 * 2 / np.sqrt(3)  # replicates' means 2, 4, 6: standard deviation 2
+    assert (b["expulsions"], b["expulsions_low"], b["expulsions_high"]) == pytest.approx((4, 4 - half, 4 + half))
+    assert (a["expulsions"], a["expulsions_low"]) == pytest.approx((2 / 3, 0))  # 2/3 - 1.96 * 2/3 < 0
+
+
+@pytest.fixture(scope="module")
+def summarised_sweep(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 2 x 2 sweep of three replicates a point, its tables exported as CSV too."""
+    sweep_dir = tmp_path_factory.mktemp("sweep")
+    done = _multirun(sweep_dir, "minor.opposition_intent=0.2,1.0", "behavior.fear_scale=0.0,1.0", "run.export=csv")
+    assert done.returncode == 0, done.stderr
+    return sweep_dir
+
+
+@pytest.mark.slow
+def test_a_sweep_summary_has_a_row_per_point_with_its_values_and_an_interval_for_each_outcome(summarised_sweep):
+    summary = pd.read_csv(summarised_sweep / "sweep_summary.csv")
+    sweep = pd.read_parquet(summarised_sweep / "sweep.parquet")
+    assert len(summary) == len(list(summarised_sweep.glob("*/.hydra"))) == 4
+    for row in summary.to_dict("records"):
+        overrides = yaml.safe_load((summarised_sweep / row["job"] / ".hydra" / "overrides.yaml").read_text())
+        given = dict(override.split("=", 1) for override in overrides)
+        assert [float(given[key]) for key in ("minor.opposition_intent", "behavior.fear_scale")] == [
+            row["minor.opposition_intent"], row["behavior.fear_scale"]]
+    assert sorted(zip(summary["minor.opposition_intent"], summary["behavior.fear_scale"], strict=True)) == [
+        (0.2, 0.0), (0.2, 1.0), (1.0, 0.0), (1.0, 1.0)]
+    assert (summary["replicates"] == 3).all() and (summary["runs"] == 3).all()
+    for o in registry.outcomes(summary=True):
+        estimate, low, high = (summary[f"{o.name}{end}"] for end in ("", "_low", "_high"))
+        assert estimate.notna().all() and (low <= estimate).all() and (estimate <= high).all(), o.name
+        # each point's estimate is its own runs' share or mean
+        assert estimate.tolist() == pytest.approx(sweep.groupby("job")[o.name].mean()[summary["job"]].tolist())
+    assert (summarised_sweep / "sweep_outcomes.png").exists()
+
+
+@pytest.mark.slow
+def test_run_export_csv_writes_the_sweep_s_tables_and_its_jobs_as_csv_too(summarised_sweep):
+    tables = [summarised_sweep / "sweep.parquet", *summarised_sweep.glob("*/runs.parquet")]
+    assert len(tables) == 5
+    for table in tables:
+        assert_csv_copy(table)
+
+
+def _on_a_terminal(*args: str) -> str:
+    """What `python run.py ARGS` writes to stderr when stderr is a terminal (a pseudo-terminal, 120
+    columns wide, as tqdm measures it) and stdout is not."""
+    terminal, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen([sys.executable, "run.py", *args], cwd=ROOT, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.DEVNULL, stderr=child)
+    os.close(child)
+    written = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the run has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        written += chunk
+    os.close(terminal)
+    assert process.wait(timeout=600) == 0, written.decode(errors="replace")
+    return written.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_a_sweep_shows_its_progress_over_jobs_on_a_terminal_unless_run_progress_is_false(tmp_path):
+    grid = ("-m", "behavior.fear_scale=0.0,1.0", "run.replicates=2", "run.workers=1", "agenda.session_length=10")
+    shown = _on_a_terminal(*grid, f"hydra.sweep.dir={tmp_path / 'shown'}")
+    assert "sweep:   0%" in shown and "| 0/2 [" in shown and "sweep: 100%" in shown and "| 2/2 [" in shown
+    assert re.search(r"sweep:  50%.*\| 1/2 \[\d\d:\d\d<\d\d:\d\d", shown)  # elapsed < time left
+    quiet = _on_a_terminal(*grid, f"hydra.sweep.dir={tmp_path / 'quiet'}", "run.progress=false")
+    assert "sweep:" not in quiet and "replicates:" not in quiet
 
 
 @pytest.mark.slow

@@ -28,13 +28,17 @@ DISTRIBUTIONS = [
     ("defections", "votes against the party line per term", False),
     ("mean_fear", "mean registration fear at term end", False),
 ]
-# Heatmap panels of a two-parameter sweep: (column, title, probability or mean).
+# Heatmap panels of a two-parameter sweep: (outcome, probability or mean); titles from the registry.
 SWEEP_PANELS = [
-    ("coalition_formed", "P(an opposition coalition forms)", "probability"),
-    ("coalition_blocking", "P(it reaches the blocking minority)", "probability"),
-    ("gov_defeats", "government defeats per term (mean)", "mean"),
-    ("defections", "votes against the party line per term (mean)", "mean"),
+    ("coalition_formed", "probability"),
+    ("coalition_blocking", "probability"),
+    ("gov_defeats", "mean"),
+    ("defections", "mean"),
 ]
+# What a group of configuration keys applies to, in a swept parameter's name (see parameter_label);
+# a party's own keys are named by the party alone.
+PARAMETER_SCOPES = {"minor": "every non-ruling player", "independents": "self-nominated deputies",
+                    "behavior": "deputies", "coalition": "coalition game", "parties": "", "parliament": "house"}
 PARTY_COLOURS = {
     "amanat": "#1f5fa8", "auyl": "#7cb342", "respublica": "#ef8a17", "ak_zhol": "#f4c430",
     "qhp": "#c62828", "osdp": "#e377c2", "baitak": "#2e7d32", "alga": "#6a1b9a", "namys": "#8d6e63",
@@ -203,9 +207,26 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
     return _save(fig, path)
 
 
-def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Path]:
-    """Over the swept parameters (columns of `sweep`): coalition probabilities, defeats and
-    defections, and the distribution of coalition size across the first parameter."""
+def parameter_label(key: str) -> str:
+    """A swept configuration key in words, for axes and legends: 'minor.opposition_intent' is
+    'opposition intent (every non-ruling player)', 'parties.qhp.whip_strength' 'whip strength (qhp)'."""
+    *path, name = key.split(".")
+    if name.isdigit() and path:  # an entry of a list ('executive.ideal.1'): the list's name and the position
+        name = f"{path.pop()} {name}"
+    scope = [PARAMETER_SCOPES.get(part, part.replace("_", " ")) for part in path]
+    scope = [words for words in scope if words]
+    return name.replace("_", " ") + (f" ({', '.join(scope)})" if scope else "")
+
+
+def _value_text(value: object) -> str:
+    return f"{value:g}" if isinstance(value, (int, float, np.number)) else str(value)
+
+
+def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str], out: Path) -> list[Path]:
+    """Over the swept parameters (columns of `sweep`, the runs, and of `estimates`, a row per point as
+    sim.outcomes.summary.point_estimates gives it): a heatmap of coalition probabilities, defeats and
+    defections over the first two; every summary outcome with its interval against the first, a line
+    per value of the others; and the distribution of coalition size across the first parameter."""
     if not params:
         return []
     paths = []
@@ -213,42 +234,25 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
     if len(params) >= 2:
         second = params[1]
         fig, axes = plt.subplots(2, 2, figsize=(12, 9))
-        for ax, (column, title, scale) in zip(axes.flat, SWEEP_PANELS, strict=True):
+        for ax, (column, scale) in zip(axes.flat, SWEEP_PANELS, strict=True):
+            o = registry.outcome(column)
             table = sweep.pivot_table(index=second, columns=first, values=column, aggfunc="mean")
             top = 1.0 if scale == "probability" else max(float(np.nanmax(table.to_numpy())), 1e-9)
             image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis", vmin=0, vmax=top, aspect="auto")
-            ax.set_xticks(range(table.shape[1]), [f"{v:g}" for v in table.columns])
-            ax.set_yticks(range(table.shape[0]), [f"{v:g}" for v in table.index])
-            ax.set_xlabel(first)
-            ax.set_ylabel(second)
+            ax.set_xticks(range(table.shape[1]), [_value_text(v) for v in table.columns])
+            ax.set_yticks(range(table.shape[0]), [_value_text(v) for v in table.index])
+            ax.set_xlabel(parameter_label(first))
+            ax.set_ylabel(parameter_label(second))
             for (r, c), value in np.ndenumerate(table.to_numpy()):
                 ax.text(c, r, f"{value:.2f}" if scale == "probability" else f"{value:.1f}", ha="center",
                         va="center", fontsize=8, color="white" if value < 0.5 * top else "black")
-            ax.set_title(title, fontsize=10)
+            ax.set_title(o.axis if scale == "probability" else f"{o.label}, mean ({o.unit})", fontsize=10)
             fig.colorbar(image, ax=ax, fraction=0.046)
-        rest = f" (averaged over {', '.join(params[2:])})" if len(params) > 2 else ""
+        rest = f" (averaged over {', '.join(map(parameter_label, params[2:]))})" if len(params) > 2 else ""
         fig.suptitle(f"Sweep: {len(sweep)} runs, {sweep.groupby(params).ngroups} points{rest}", fontsize=12)
         fig.tight_layout()
         paths.append(_save(fig, out / "sweep_heatmap.png"))
-    else:
-        fig, (ax, right) = plt.subplots(1, 2, figsize=(13, 4.5))
-        for measure in map(registry.outcome, ("coalition_formed", "coalition_blocking", "ruling_party_defeated")):
-            values = sorted(sweep[first].unique())
-            p, low, high = zip(*(share(sweep[sweep[first] == v], measure.name) for v in values), strict=True)
-            ax.plot(values, p, "o-", label=measure.label)
-            ax.fill_between(values, low, high, alpha=0.2)
-        ax.set_xlabel(first)
-        ax.set_ylabel("share of runs (95 % interval on replicates)")
-        ax.set_ylim(-0.02, 1.02)
-        ax.legend(fontsize=8)
-        for column, label in (("gov_defeats", "government defeats"), ("expulsions", "expulsions")):
-            grouped = sweep.groupby(first)[column].agg(["mean", "sem"])
-            right.errorbar(grouped.index, grouped["mean"], yerr=1.96 * grouped["sem"], fmt="o-", capsize=3, label=label)
-        right.set_xlabel(first)
-        right.set_ylabel("per term (mean, 95 % interval)")
-        right.legend(fontsize=8)
-        fig.suptitle(f"Sweep over {first}: {len(sweep)} runs", fontsize=12)
-        paths.append(_save(fig, out / "sweep_probabilities.png"))
+    paths.append(outcomes_figure(estimates, params, out / "sweep_outcomes.png"))
 
     values = sorted(sweep[first].unique())
     cols = min(len(values), 4)
@@ -259,7 +263,7 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
         seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
         ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
         _thresholds(ax, sweep)
-        ax.set_title(f"{first} = {value:g}\nmean {seats.mean():.1f} seats", fontsize=9)
+        ax.set_title(f"at {_value_text(value)}: mean {seats.mean():.1f} seats", fontsize=9)
     for ax in axes.flat[len(values):]:
         ax.set_visible(False)
     axes[0, 0].legend(fontsize=7)
@@ -267,10 +271,53 @@ def sweep_figures(sweep: pd.DataFrame, params: list[str], out: Path) -> list[Pat
         ax.set_xlabel("largest coalition (seats)")
     for ax in axes[:, 0]:
         ax.set_ylabel("runs")
-    fig.suptitle(f"Coalition size across {first}", fontsize=12)
+    fig.suptitle(f"Coalition size across {parameter_label(first)}, a panel per value", fontsize=12)
     fig.tight_layout()
     paths.append(_save(fig, out / "sweep_coalition_size.png"))
     return paths
+
+
+def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path) -> Path:
+    """Every summary outcome (sim.outcomes.registry) against the first swept parameter: its estimate at
+    each point with its 95 % interval as a band, one line per value of the other parameters."""
+    first, others = params[0], params[1:]
+    shown = registry.outcomes(summary=True)
+    cols = min(len(shown), 4)
+    rows = int(np.ceil(len(shown) / cols))
+    groups = list(estimates.groupby(others, sort=True, dropna=False)) if others else [((), estimates)]
+    # An ordered sequence of lines, coloured as the heatmap's scale runs (low: dark, high: light).
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(groups))) if others else [MAIN_COLOUR]
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.0 * rows), squeeze=False)
+    for i, (ax, o) in enumerate(zip(axes.flat, shown, strict=False)):
+        for (values, group), colour in zip(groups, colours, strict=True):
+            group = group.sort_values(first)
+            label = ", ".join(map(_value_text, values)) if others else None
+            ax.plot(group[first], group[o.name], "o-", color=colour, markersize=3, linewidth=1.4, label=label)
+            ax.fill_between(group[first], group[f"{o.name}_low"], group[f"{o.name}_high"], color=colour, alpha=0.18,
+                            linewidth=0)
+        if o.kind == "binary":
+            ax.set_ylim(-0.02, 1.02)
+        elif o.kind in ("count", "share"):  # never below 0: no negative ticks, even where every value is 0
+            low, high = ax.get_ylim()
+            ax.set_ylim(max(low, -0.03 * high), high)
+        ax.set_title(textwrap.fill(o.label, 40), fontsize=9)
+        ax.set_ylabel(o.unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+        if i + cols >= len(shown):  # no panel below it: the parameter's name goes here
+            ax.set_xlabel(textwrap.fill(parameter_label(first), 40, break_on_hyphens=False), fontsize=8)
+    for ax in axes.flat[len(shown):]:
+        ax.set_visible(False)
+    if others:
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, title=", ".join(map(parameter_label, others)), loc="lower center",
+                   ncol=min(len(groups), 8), fontsize=8, title_fontsize=8, frameon=False)
+    replicates = estimates["replicates"]
+    size = f"{replicates.min()}" if replicates.min() == replicates.max() else f"{replicates.min()}-{replicates.max()}"
+    fig.suptitle(f"Each outcome across {parameter_label(first)}: {len(estimates)} points, {size} replicates each\n"
+                 "line: estimate; band: 95 % interval on replicates (a share of runs: Wilson; a mean: normal)",
+                 fontsize=11)
+    fig.tight_layout(rect=(0, 0.06 if others else 0, 1, 1))
+    return _save(fig, path)
 
 
 def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:

@@ -1,8 +1,8 @@
-"""Estimates across runs: a share of runs with its interval, computed on replicates.
+"""Estimates across runs: a share of runs or a mean, with its interval, computed on replicates.
 
 A multi-term run has one row per replicate and term. Terms of one replicate are not independent
-draws, so a share's interval is computed on replicates: each replicate contributes the share of its
-terms, and the Wilson interval is taken with n = replicates (for one term, the usual interval).
+draws, so an interval is computed on replicates: each replicate contributes the share (or mean) of its
+terms, and the interval is taken with n = replicates (for one term, the usual interval).
 """
 
 from __future__ import annotations
@@ -27,6 +27,19 @@ def share(runs: pd.DataFrame, column: str) -> tuple[float, float, float]:
     n = len(per_replicate)
     low, high = wilson(float(per_replicate.sum()), n)
     return float(per_replicate.mean()) if n else float("nan"), low, high
+
+
+def mean(runs: pd.DataFrame, column: str, z: float = 1.96) -> tuple[float, float, float]:
+    """The mean of `column` over runs, and its 95 % interval computed on replicates (normal: mean
+    +- z standard errors; undefined, NaN, with fewer than two replicates). Missing values (a ratio
+    without a base) are left out."""
+    values = runs.groupby("replicate")[column].mean() if "replicate" in runs else runs[column]
+    values = values.dropna().astype(float)
+    if len(values) == 0:
+        return float("nan"), float("nan"), float("nan")
+    centre = float(values.mean())
+    half = z * float(values.std()) / np.sqrt(len(values))  # std is NaN for one value: so is the interval
+    return centre, centre - half, centre + half
 
 
 def share_text(runs: pd.DataFrame, column: str) -> str:

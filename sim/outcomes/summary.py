@@ -1,4 +1,5 @@
-"""The short text a user reads after a run."""
+"""What a user reads of a run: the short text printed after it, the per-outcome statistics of
+summary.csv, and the summary's outcomes with their intervals for each point of a sweep."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import registry
-from sim.outcomes.estimates import share, share_text, size_text
+from sim.outcomes.estimates import mean, share, share_text, size_text
 
 
 def summary_text(runs: pd.DataFrame) -> str:
@@ -47,5 +48,33 @@ def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:
         }
         if any(name == o.name or (o.by_party and name.startswith(f"{o.name}_")) for o in binary):
             _, row["ci95_low"], row["ci95_high"] = share(runs, name)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def estimate(runs: pd.DataFrame, o: registry.Outcome) -> tuple[float, float, float]:
+    """An outcome's estimate over runs with its 95 % interval on replicates: a binary outcome's share of
+    runs (Wilson), any other's mean (normal), cut at the bounds its kind cannot pass (a count or a share
+    is never below 0, a share never above 1), where the normal interval's tails can reach past them."""
+    if o.kind == "binary":
+        return share(runs, o.name)
+    centre, low, high = mean(runs, o.name)
+    if o.kind in ("count", "share"):
+        low = max(low, 0.0) if np.isfinite(low) else low
+    if o.kind == "share":
+        high = min(high, 1.0) if np.isfinite(high) else high
+    return centre, low, high
+
+
+def point_estimates(runs: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """One row per group of runs with the same `keys` (a sweep's point): the keys, its replicates and
+    runs, and for each outcome of the summary its estimate and 95 % interval (`NAME`, `NAME_low`,
+    `NAME_high`; see estimate)."""
+    rows = []
+    for values, group in runs.groupby(keys, sort=True, dropna=False):
+        row = dict(zip(keys, values, strict=True))
+        row.update(replicates=group["replicate"].nunique(), runs=len(group))
+        for o in registry.outcomes(summary=True):
+            row[o.name], row[f"{o.name}_low"], row[f"{o.name}_high"] = estimate(group, o)
         rows.append(row)
     return pd.DataFrame(rows)

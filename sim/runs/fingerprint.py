@@ -17,7 +17,7 @@ from sim.config import Config
 # The directory holding the `sim` package.
 ROOT = Path(__file__).resolve().parents[2]
 # Settings that change how a job runs or is shown, never its numbers.
-PRESENTATION = ("workers", "progress", "figures")
+PRESENTATION = ("workers", "progress", "figures", "export")
 # Libraries whose versions can change the numbers: the generator and array maths, and the agents.
 LIBRARIES = ("numpy", "mesa", "majilis-sim")
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from sim.config import Config
 from sim.figures.results import experiment_figures
-from sim.files import atomic_path, parquet_stream, write_table
+from sim.files import atomic_path, parquet_stream, write_csv_copy, write_table
 from sim.outcomes.summary import summarize, summary_text
 from sim.runs.fingerprint import fingerprint
 from sim.runs.lifeline import hold_directory, holds_directory, release_directory
@@ -29,9 +29,12 @@ DONE = "done.json"
 ERROR = "error.txt"
 # The tables run.record_roll_calls writes, one Parquet file each (sim.outcomes.recorded_tables).
 RECORDED = ("roll_calls", "voteview", "legislators", "expulsions")
+# The tables a job writes as Parquet, and as CSV too with run.export=csv.
+TABLES = ("runs", *RECORDED)
 # Every file a run leaves in its directory besides its figures (*.png); scaling.csv is written there by
 # sim.analysis.scaling from the recorded tables.
-OUTPUTS = ("runs.parquet", "summary.csv", *(f"{name}.parquet" for name in RECORDED), "scaling.csv", ERROR, DONE)
+OUTPUTS = (*(f"{name}.{suffix}" for name in TABLES for suffix in ("parquet", "csv")), "summary.csv", "scaling.csv",
+           ERROR, DONE)
 
 
 def is_complete(out: Path, expected: str) -> bool:
@@ -71,6 +74,11 @@ def _run_held(cfg: Config, out: Path) -> pd.DataFrame:
         runs = _compute(cfg, out)
         with atomic_path(out / DONE) as tmp:
             tmp.write_text(json.dumps({"fingerprint": expected, "replicates": cfg.run.replicates}))
+    if cfg.run.export == "csv":
+        # Also for a complete job skipped: how its tables are exported is no part of its fingerprint.
+        for name in TABLES:
+            if (out / f"{name}.parquet").exists():
+                write_csv_copy(out / f"{name}.parquet")
     print(summary_text(runs))
     print(f"results in {out}/: {', '.join(sorted(p.name for p in out.iterdir() if not p.name.startswith('.')))}")
     return runs

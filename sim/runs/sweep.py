@@ -13,12 +13,15 @@ from omegaconf import ListConfig, OmegaConf
 from omegaconf.errors import OmegaConfBaseException
 
 from sim.figures.results import sweep_figures
-from sim.files import write_table
+from sim.files import write_csv_copy, write_table
+from sim.outcomes.summary import point_estimates
 from sim.runs.job import DONE, ERROR
 
 log = logging.getLogger(__name__)
 # Written into the sweep directory by the sweeper: the overrides of every job of the last sweep there.
 MANIFEST = "jobs.json"
+# Beside sweep.parquet: one row per point, the summary's outcomes with their intervals.
+SUMMARY = "sweep_summary.csv"
 
 
 class DamagedSweep(ValueError):
@@ -41,10 +44,9 @@ def _overrides(job: Path) -> list[str]:
     return [str(o) for o in overrides]
 
 
-def job_dirs(sweep_dir: Path) -> list[Path]:
-    """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
-    manifest lists, never leftovers of an earlier sweep there with other settings (none without a
-    manifest)."""
+def listed_jobs(sweep_dir: Path) -> list[list[str]]:
+    """The overrides of every job of the sweep that last ran in `sweep_dir`, as its manifest lists them
+    (none without a manifest). Raises DamagedSweep when the manifest cannot be read."""
     manifest = Path(sweep_dir) / MANIFEST
     if not manifest.exists():
         return []
@@ -57,7 +59,16 @@ def job_dirs(sweep_dir: Path) -> list[Path]:
         raise DamagedSweep(f"{manifest}: cannot be read as the sweep's list of jobs"
                            + (f" ({jobs})" if isinstance(jobs, Exception) else "")
                            + "; run the sweep's command again, which writes it anew (complete jobs are kept)")
-    listed = {tuple(job) for job in jobs}
+    return jobs
+
+
+def job_dirs(sweep_dir: Path) -> list[Path]:
+    """The job directories of the sweep that last ran in `sweep_dir`: those whose overrides its
+    manifest lists, never leftovers of an earlier sweep there with other settings (none without a
+    manifest)."""
+    listed = {tuple(job) for job in listed_jobs(sweep_dir)}
+    if not listed:
+        return []
     found = sorted(p.parent for p in Path(sweep_dir).glob("*/.hydra"))
     return [job for job in found if tuple(_overrides(job)) in listed]
 
@@ -103,9 +114,10 @@ def gather(jobs: list[Path]) -> tuple[pd.DataFrame, list[Path]]:
     return (pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()), missing
 
 
-def finish_sweep(sweep_dir: Path) -> list[Path]:
-    """Write sweep.parquet and the sweep's figures; log every job that did not complete and why,
-    and return those jobs."""
+def finish_sweep(sweep_dir: Path, export: str = "parquet") -> list[Path]:
+    """Write sweep.parquet (and sweep.csv with export "csv", see run.export), sweep_summary.csv (a row per
+    complete job: its swept values and each summary outcome's estimate and interval) and the sweep's
+    figures; log every job that did not complete and why, and return those jobs."""
     sweep_dir = Path(sweep_dir)
     jobs = job_dirs(sweep_dir)
     sweep, missing = gather(jobs)
@@ -117,7 +129,13 @@ def finish_sweep(sweep_dir: Path) -> list[Path]:
         log.error("no job of %s completed; nothing gathered", sweep_dir)
         return missing
     write_table(sweep, sweep_dir / "sweep.parquet")
+    # Once written, the CSV copy is kept in step: a later gathering (python -m sim.runs.report, which
+    # knows no run.export) must not leave a stale one beside the new table.
+    if export == "csv" or (sweep_dir / "sweep.csv").exists():
+        write_csv_copy(sweep_dir / "sweep.parquet")
     params = [p for p in swept_parameters(jobs) if p in sweep.columns and p != "name"]
-    sweep_figures(sweep, params, sweep_dir)
+    estimates = point_estimates(sweep, [*params, "job"])
+    write_table(estimates, sweep_dir / SUMMARY)
+    sweep_figures(sweep, estimates, params, sweep_dir)
     log.info("gathered %d runs from %d jobs into %s", len(sweep), sweep["job"].nunique(), sweep_dir / "sweep.parquet")
     return missing
