@@ -133,8 +133,12 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
         if share:
             ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        else:
+        elif outcome.kind != "continuous":  # counts and shares start at 0; a margin may be negative
             ax.set_xlim(left=0)
+        if rows["mean"].isna().any():  # the margin where an elected house has no bloc to form
+            for at in y[rows["mean"].isna().to_numpy()]:
+                ax.text(0.5, at, "no bloc in some runs", transform=ax.get_yaxis_transform(), ha="center",
+                        va="center", fontsize=8, color="grey")
         ax.grid(axis="x", alpha=0.3)
     sessions = table.drop_duplicates("house").set_index("house")["sessions"]
     np.atleast_1d(axes)[0].set_yticks(y, [f"{h}\n(sessions {sessions[h]})" for h in houses], fontsize=8)
