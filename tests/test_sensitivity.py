@@ -61,3 +61,32 @@ def test_the_envelope_of_a_known_region_is_its_box():
     ring = np.abs(points[:, 0] - 0.5) > 0.4  # both ends of one parameter: the box bounds it loosely
     box, density = region_envelope(points, ring, np.array([[0, 1]] * 3))
     assert np.allclose(box[0], [0, 1], atol=0.01) and 0.15 < density < 0.25
+
+
+def test_the_analyses_figures_say_when_an_outcome_never_varies_and_show_negative_margins(tmp_path, monkeypatch):
+    """Morris: an outcome no parameter moved gets a panel that says so, not a scatter at the origin on a
+    1e-9 scale. Predictive: the margin (negative: no bloc would form) is drawn where it lies, not cut at 0."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from sim.figures import analyses
+    from sim.outcomes import registry
+
+    drawn = []
+    monkeypatch.setattr(analyses, "_save", lambda fig, path: drawn.append(fig) or path)
+    analysed = [o.name for o in registry.outcomes(analysed=True)]
+    morris = pd.DataFrame([{"method": "morris", "parameter": f"group.p{i}", "outcome": name,
+                            "mu_star": 0.0 if name == "coalition_blocking" else 0.1 * (i + 1), "sigma": 0.05}
+                           for name in analysed for i in range(3)])
+    analyses.morris_figure(morris, tmp_path / "m.png")
+    panels = {ax.get_title(): ax for ax in drawn[-1].axes}
+    flat = panels[registry.outcome("coalition_blocking").axis]
+    assert not flat.collections and "never varies" in " ".join(t.get_text() for t in flat.texts)
+    assert panels[registry.outcome("coalition_margin").axis].collections  # the others are drawn
+    rows = [{"house": h, "outcome": name, "sessions": "1-5", "mean": -0.4 if name == "coalition_margin" else 0.1,
+             "point_low": -0.6, "point_high": -0.2, "ci_low": 0.0, "ci_high": 0.2} for h in ("a", "b")
+            for name in analysed]
+    analyses.predictive_figure(pd.DataFrame(rows), tmp_path / "p.png")
+    margin = {ax.get_title(): ax for ax in drawn[-1].axes}[registry.outcome("coalition_margin").axis]
+    assert margin.get_xlim()[0] <= -0.6
+    plt.close("all")
