@@ -23,7 +23,7 @@ from sensitivity import REPLICATES, SOBOL_N, TRAJECTORIES
 from study import RECORD, RESULTS, ROOT, check_output
 
 from sim.analysis.feasibility import feasibility_text
-from sim.analysis.posterior import load_record
+from sim.analysis.posterior import informed, load_record
 from sim.files import atomic_path
 from sim.outcomes import registry
 from sim.runs.evaluation import PLAN, Plan, load_plan, missing_chunks
@@ -71,8 +71,7 @@ def top(indices: pd.DataFrame, outcome: str, k: int = 3) -> str:
 def param_range(posterior: pd.DataFrame, key: str) -> str:
     """What the record says of one parameter, in words chosen by the numbers."""
     r = posterior[posterior.parameter == key].iloc[0]
-    said = ("leaves it near its prior" if r.width_ratio >= 0.8 and abs(r.median_shift) < 0.1
-            else "moves it")
+    said = "moves it" if informed(posterior[posterior.parameter == key]).iloc[0] else "leaves it near its prior"
     return (f"{said}: `{key}` median {r.posterior_median:.2f}, 90 % {r.posterior_5:.2f}-{r.posterior_95:.2f} "
             f"(prior {r.low:g}-{r.high:g}, median {r.prior_median:.2f}; width x{r.width_ratio:.2f})")
 
@@ -249,8 +248,8 @@ def write_findings(results: Path, out: Path) -> None:
 
     rest, whole = REST, WHOLE
     fresh_runs = int(pred(whole, "coalition_formed")["runs"])
-    informed = (posterior.width_ratio < 0.8) | (posterior.median_shift.abs() >= 0.1)
-    constrained, free = posterior[informed].sort_values("width_ratio"), posterior[~informed]
+    moved = informed(posterior)
+    constrained, free = posterior[moved].sort_values("width_ratio"), posterior[~moved]
     houses = list(dict.fromkeys(predictive.house))
 
     lines = [

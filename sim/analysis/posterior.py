@@ -124,6 +124,12 @@ def prior_points(params: list[Parameter], n: int, seed: int) -> np.ndarray:
     return low + (high - low) * np.random.default_rng(seed).random((n, len(params)))
 
 
+def informed(table: pd.DataFrame) -> pd.Series:
+    """Which parameters of a posterior_table the record moved: its 90 % interval under 0.8 of the
+    prior's, or its median moved by a tenth of the prior range or more."""
+    return (table.width_ratio < 0.8) | (table.median_shift.abs() >= 0.1)
+
+
 def posterior_table(params: list[Parameter], prior: np.ndarray, posterior: np.ndarray) -> pd.DataFrame:
     """Per parameter: prior and posterior medians and 90 % intervals, how much the record narrows the
     interval (posterior width over prior width: near 1, it does not) and how far it moves the median

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, _save
+from sim.analysis.posterior import informed
+from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, _save, parameter_label
 from sim.outcomes import registry
 
 S1_COLOUR = "#7570b3"
@@ -43,7 +44,7 @@ def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
         ax.set_xlim(0, 1.03)
         ax.set_xlabel("share of the outcome's variance")
         ax.grid(axis="x", alpha=0.3)
-    axes[0].set_yticks(y, order, fontsize=8)
+    axes[0].set_yticks(y, [parameter_label(key) for key in order], fontsize=8)
     axes[0].legend(loc="lower right", fontsize=8)
     fig.suptitle("Sobol indices: which assumptions the answer rests on", y=1.0)
     fig.tight_layout()
@@ -74,7 +75,7 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
         label_y = np.inf
         for _, row in rows.nlargest(5, "mu_star").sort_values("sigma", ascending=False).iterrows():
             label_y = min(row["sigma"], label_y - 0.07 * top)
-            ax.annotate(row["parameter"].rpartition(".")[2], (row["mu_star"], row["sigma"]),
+            ax.annotate(parameter_label(row["parameter"]), (row["mu_star"], row["sigma"]),
                         xytext=(row["mu_star"] + 0.06 * top, label_y), fontsize=7, va="center",
                         arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5})
         ax.plot([0, top], [0, top], color="grey", linewidth=0.8, linestyle=":")
@@ -89,19 +90,24 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
 def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarray, path: Path,
                      truth: np.ndarray | None = None) -> Path:
     """One panel per parameter: the prior's draws and the posterior's (the draws whose runs matched the
-    observed record), as densities over the prior range."""
+    observed record), as densities over the prior range; the parameters the record moved first, their
+    titles highlighted, the most narrowed first."""
     n = len(table)
     cols = 4
     fig, axes = plt.subplots(-(-n // cols), cols, figsize=(3.4 * cols, 2.2 * -(-n // cols)))
-    panels = zip(axes.ravel(), table["parameter"], table["low"], table["high"], table["width_ratio"], strict=False)
-    for j, (ax, parameter, low, high, width_ratio) in enumerate(panels):
-        bins = np.linspace(low, high, 21)
+    moved = informed(table).to_numpy()
+    order = np.lexsort((table["width_ratio"].to_numpy(), ~moved))
+    for ax, j in zip(axes.ravel(), order, strict=False):
+        row = table.iloc[j]
+        bins = np.linspace(row["low"], row["high"], 21)
         ax.hist(prior[:, j], bins=bins, density=True, color="lightgrey", label="prior")
         ax.hist(posterior[:, j], bins=bins, density=True, histtype="step", color=BLOCK_COLOUR, linewidth=1.6,
                 label="posterior")
         if truth is not None:
             ax.axvline(truth[j], color="black", linewidth=1)
-        ax.set_title(f"{parameter.rpartition('.')[2]}  (width x{width_ratio:.2f})", fontsize=9)
+        said = "moved by the record" if moved[j] else "left near the prior"
+        ax.set_title(f"{parameter_label(row['parameter'])}\n{said}: width x{row['width_ratio']:.2f}", fontsize=9,
+                     color=BLOCK_COLOUR if moved[j] else "black", fontweight="bold" if moved[j] else "normal")
         ax.set_yticks([])
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.tick_params(labelsize=7)
@@ -109,7 +115,8 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
         ax.set_visible(False)
     axes.ravel()[0].legend(fontsize=7)
     fig.suptitle(f"What the 2023 record says about each assumption: {len(posterior)} of {len(prior)} prior "
-                 "draws matched it (width: posterior 90 % interval over the prior's)", y=1.0, fontsize=10)
+                 "draws matched it (width: posterior 90 % interval over the prior's; highlighted: what the record "
+                 "moved)", y=1.0, fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
 
