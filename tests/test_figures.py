@@ -1,0 +1,96 @@
+"""What every figure says: labels in words (no configuration key such as `behavior.fear_scale`), and no
+panel drawn empty without a line that says why. The figure functions are run on small real results
+(a job's runs, a two-parameter sweep) and on synthetic analysis tables; their figures are captured
+before they are saved."""
+
+from __future__ import annotations
+
+import re
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ROOT, load
+
+from sim.analysis.uncertainty import load_parameters
+from sim.figures import analyses, results
+from sim.outcomes import registry
+from sim.outcomes.summary import point_estimates
+from sim.runs.replicates import run_experiment
+
+# A configuration key: a config group, a dot and a key (`coalition.risk_weight`, `minor.opposition_intent`).
+GROUPS = ("behavior", "coalition", "minor", "executive", "agenda", "parliament", "parties", "independents",
+          "run", "rules")
+CONFIG_KEY = re.compile(rf"\b(?:{'|'.join(GROUPS)})\.[a-z_]+")
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[plt.Figure]:
+    """The figures the figure functions draw, captured instead of saved."""
+    figures: list[plt.Figure] = []
+
+    def keep(fig: plt.Figure, path):
+        figures.append(fig)
+        return path
+
+    monkeypatch.setattr(results, "_save", keep)
+    monkeypatch.setattr(analyses, "_save", keep)
+    yield figures
+    plt.close("all")
+
+
+def _texts(fig: plt.Figure) -> list[str]:
+    """Every piece of text a reader sees: the figure's own, and each panel's title, axis labels, ticks
+    labels, legend and annotations."""
+    found = [t.get_text() for t in fig.texts] + [fig._suptitle.get_text() if fig._suptitle else ""]
+    for ax in fig.axes:
+        found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
+        found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+        legend = ax.get_legend()
+        if legend is not None:
+            found += [t.get_text() for t in legend.get_texts()]
+    return [t for t in found if t]
+
+
+def _check(fig: plt.Figure) -> None:
+    keys = sorted({m for text in _texts(fig) for m in CONFIG_KEY.findall(text)})
+    assert not keys, f"{fig._suptitle.get_text() if fig._suptitle else fig}: configuration keys as labels: {keys}"
+    for ax in fig.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        drawn = ax.lines or ax.patches or ax.collections or ax.images
+        assert drawn or ax.texts, f"an empty panel without a word of why: {ax.get_title()!r}"
+
+
+def test_a_job_s_and_a_sweep_s_figures_speak_words(drawn, tmp_path):
+    cfg = load("run.replicates=4", "agenda.session_length=20")
+    runs = run_experiment(cfg, progress=False)
+    results.experiment_figures(runs, tmp_path)
+    results.comparison_figure(pd.concat([runs, runs.assign(name="other")]), tmp_path / "c.png")
+    sweep = pd.concat([runs.assign(**{"minor.opposition_intent": i, "behavior.fear_scale": f,
+                                       "job": f"i={i},f={f}"})
+                       for i in (0.0, 1.0) for f in (0.0, 1.0)], ignore_index=True)
+    params = ["minor.opposition_intent", "behavior.fear_scale"]
+    results.sweep_figures(sweep, point_estimates(sweep, [*params, "job"]), params, tmp_path)
+    assert len(drawn) >= 4
+    for fig in drawn:
+        _check(fig)
+
+
+def test_the_analyses_figures_speak_words(drawn, tmp_path):
+    params = load_parameters(ROOT / "configs" / "analysis" / "uncertainty.yaml")
+    analysed = [o.name for o in registry.outcomes(analysed=True)]
+    rng = np.random.default_rng(0)
+    indices = pd.DataFrame([{"method": method, "parameter": p.key, "outcome": name, "mu_star": rng.random(),
+                             "sigma": rng.random(), "S1": 0.1, "S1_conf": 0.05, "ST": 0.2, "ST_conf": 0.05}
+                            for method in ("sobol", "morris") for p in params for name in analysed])
+    analyses.sobol_figure(indices, tmp_path / "s.png")
+    analyses.morris_figure(indices, tmp_path / "m.png")
+    low, high = np.array([p.low for p in params]), np.array([p.high for p in params])
+    prior = low + (high - low) * rng.random((400, len(params)))
+    table = pd.DataFrame({"parameter": [p.key for p in params], "low": low, "high": high,
+                          "width_ratio": np.linspace(0.4, 1.0, len(params)), "median_shift": 0.0})
+    analyses.posterior_figure(table, prior, prior[:40], tmp_path / "p.png")
+    for fig in drawn:
+        _check(fig)
