@@ -66,7 +66,8 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
         if not rows["mu_star"].fillna(0).any():  # no parameter moved it anywhere on the trajectories
             ax.text(0.5, 0.5, "never varies:\nno effect to screen", ha="center", va="center",
                     transform=ax.transAxes, color="grey")
-            ax.set_xticks([]), ax.set_yticks([])
+            ax.set_xticks([])
+            ax.set_yticks([])
             continue
         ax.scatter(rows["mu_star"], rows["sigma"], color=MAIN_COLOUR, s=18)
         top = max(float(rows["mu_star"].max()), float(rows["sigma"].max()), 1e-9)
