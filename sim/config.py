@@ -133,6 +133,9 @@ class BehaviorConfig:
     abstain_band: float = _bounded(0.25, 0.0, MAX_SCALE)
     dissent_tolerance: float = _bounded(0.005, *UNIT)
     expel_rate: float = _bounded(1.5, 0.0, MAX_SCALE)
+    speech_rate: float = _bounded(2.0, 0.0, MAX_SCALE)
+    speech_silence: float = _bounded(0.8, *UNIT)
+    speech_weight: float = _bounded(0.1, 0.0, MAX_SCALE)
 
 
 @dataclass

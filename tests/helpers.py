@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parents[1]
 # warm-up has raised minor parties' fear to its ceiling, none forms).
 FORMING = ("experiment=ruling_minority", "minor.opposition_intent=1", "coalition.risk_weight=0.1")
 # A corner of the declared prior where parties expel for votes 3-4 times a term: fear at a fifth of the
-# default, no tolerance, twice the expulsion rate, a third of the sanction rate, threats fading slowly.
+# default, no tolerance, twice the expulsion rate, a third of the sanction rate, threats fading slowly,
+# and no public dissent (ODD 7.9a), so that every expulsion is for votes.
 # (At the default, once the warm-up has raised minor parties' fear to its ceiling, almost nobody votes
 # against the executive and vote-driven expulsions are rare: about 0.01 a term.)
 EXPELLING = ("behavior.fear_scale=0.2", "behavior.dissent_tolerance=0", "behavior.expel_rate=3",
-             "executive.sanction_rate=0.1", "executive.threat_decay=0.75")
+             "executive.sanction_rate=0.1", "executive.threat_decay=0.75", "behavior.speech_rate=0")
 
 
 @cache

@@ -166,6 +166,7 @@ def test_each_self_nominated_deputy_carries_its_own_mandate_threat(baseline):
     """One independent's votes against the executive frighten that deputy, not the other six: its
     threat gains sanction_rate per such vote and fades by threat_decay per 100 roll calls."""
     baseline.behavior.expel_rate = 0.0  # no district deputy joins the independents midway
+    baseline.behavior.speech_rate = 0.0  # votes alone (acts of public dissent are sanctioned too, 7.9a)
     baseline.agenda.warm_up_sessions = 0  # threats start at 0, the warm-up's votes being in no record
     model = MajilisModel(baseline, rng=np.random.default_rng(5))
     model.run_model()

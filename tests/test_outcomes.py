@@ -10,7 +10,7 @@ from helpers import EXPELLING, load, run
 from sim.model.model import MajilisModel, run_lockstep
 from sim.outcomes import registry
 from sim.outcomes.sessions import Sessions
-from sim.outcomes.tables import expulsions_table, roll_call_table
+from sim.outcomes.tables import expulsions_table, legislators_table, roll_call_table
 from sim.outcomes.terms import rice
 from sim.runs.replicates import replicate_seed, run_experiment
 
@@ -64,8 +64,9 @@ def test_vote_driven_expulsions_are_rare_at_the_default_and_not_a_start_up_artef
     Minister, not a vote. Once the warm-up has raised minor parties' fear to its ceiling, their deputies
     rarely vote against the executive, and parties rarely expel for votes. Where they do (a corner of the
     prior), expulsions spread over the term rather than falling at the end of its first session."""
-    assert baseline_runs.expulsions.mean() < 0.2
+    assert (baseline_runs.expulsions - baseline_runs.expulsions_for_speech).mean() < 0.2
     expelled, terms = _expelled(*EXPELLING, replicates=200)
+    assert (expelled.trigger == "vote").all()
     assert len(expelled) / terms > 2.0
     assert (expelled.session == 0).mean() <= 0.4, expelled.session.value_counts()
 
@@ -78,6 +79,26 @@ def test_p3_parties_expel_dissent_against_the_executive_not_for_it():
     assert len(expelled) / terms > 2.0
     assert (expelled.against_executive > expelled.with_executive).mean() >= 0.9
     assert not (expelled.party == "amanat").any()
+
+
+def test_p3_parties_expel_for_public_dissent_on_either_side_of_the_executive():
+    """Both real expulsions were for what deputies said: Abildaev (Ak Zhol, 2023) for pro-Russian
+    statements, Tanasheva (QHP, 2025) for a question to the Prime Minister. At the default, expulsions
+    are for public dissent, by deputies who sit further from the executive than the others who sat for
+    the same parties, on both sides of its stance on Russia, and never from the ruling party."""
+    cfg = load()
+    models = [MajilisModel(cfg, rng=np.random.default_rng(replicate_seed(cfg.run.seed, r))) for r in range(60)]
+    run_lockstep(models)
+    expelled = pd.concat([expulsions_table(model) for model in models])
+    sat = pd.concat([legislators_table(model) for model in models])
+    speech = expelled[expelled.trigger == "speech"]
+    assert len(speech) / len(models) > 1.0
+    assert (speech.speech_acts > 0).all()
+    assert not (expelled.party == "amanat").any()
+    russia = speech.russia_from_executive
+    assert (russia > 0.25).mean() > 0.1 and (russia < -0.25).mean() > 0.1
+    away = np.abs(sat[sat.party.isin(speech.party.unique())][cfg.dimensions].to_numpy() - cfg.executive.ideal)
+    assert np.abs(speech.filter(like="_from_executive").to_numpy()).mean() > away.mean() + 0.05
 
 
 def test_expulsions_a_term_do_not_depend_on_how_the_term_is_sliced_into_sessions():
@@ -109,6 +130,7 @@ def _sessions(coalition_seats: list[int], ruling_seated: list[int], ruling_elect
                     coalition_seats=np.array(coalition_seats), coalition_power=np.zeros(s), margin=np.zeros(s),
                     blocking=33, majority=50,
                     defections=np.zeros(s, dtype=int), expulsions=np.zeros((s, 2), dtype=int),
+                    expulsions_for_speech=np.zeros((s, 2), dtype=int), speech_acts=np.zeros(s, dtype=int),
                     mean_fear=np.zeros(s), vacancies=np.zeros(s, dtype=int), ruling_seated=np.array(ruling_seated),
                     ruling_elected=np.full(s, ruling_elected))
 

@@ -12,6 +12,7 @@ from sim.model.agents import Deputy, Executive
 from sim.model.coalition import Coalition
 from sim.model.composition import Composition, compose
 from sim.model.electoral import ElectionResult, simulate_election
+from sim.model.given import GivenExpulsions, expel_given
 from sim.model.parties import PartyTable, equal_salience, gain_rows
 from sim.model.record import Expulsion, RollCallRecord, Term
 from sim.model.rollcall import Bill, Chamber, Sitting
@@ -28,9 +29,12 @@ class MajilisModel(mesa.Model):
         rng: np.random.Generator | int | None = None,
         composition: Composition | None = None,
         warm: bool = True,
+        given: GivenExpulsions | None = None,
     ) -> None:
         """The house of `composition` (else the configured or elected one), warmed up now (ODD 5.1), or,
-        with warm=False, at its first step or by run_lockstep together with the houses beside it."""
+        with warm=False, at its first step or by run_lockstep together with the houses beside it. With
+        `given`, the expulsions of its first sessions are those given (sim.model.given), and
+        `log_likelihood` is the log-probability that its own draws would have made them."""
         validate(cfg)
         super().__init__(rng=rng)
         self.cfg, self.behavior = cfg, cfg.behavior
@@ -80,6 +84,8 @@ class MajilisModel(mesa.Model):
         # Each term's house as it sat down, and every expulsion (sim.outcomes.tables.expulsions_table).
         self.terms: list[Term] = [Term(comp.seats())]
         self.expelled: list[Expulsion] = []
+        self.given = given
+        self.log_likelihood = 0.0
         self.record = RollCallRecord(self.roll_calls, self.roll_calls // self.session_length,
                                      len(self.parties.names), self.members, self.dimensions)
         self.cold_sessions = cfg.agenda.warm_up_sessions  # warm-up sessions still to play
@@ -182,7 +188,8 @@ class MajilisModel(mesa.Model):
         self._sanction(sitting, house)
         self._expel(sitting.sat[house])
         self._fade()
-        self.record.house_after(self.session, self.seats.fear, self.seats.seated, self.seats.party_of)
+        self.record.house_after(self.session, self.seats.fear, self.seats.seated, self.seats.party_of,
+                                self.seats.speech)
         self.session += 1
         if self.session % self.cfg.agenda.sessions_per_term == 0:
             self._close_term()
@@ -196,7 +203,8 @@ class MajilisModel(mesa.Model):
         kept session; a deputy its party would have expelled is replaced by another candidate of the
         same party in the same seat (ODD 5.1)."""
         self._sanction(sitting, house)
-        vetted = np.flatnonzero(self._dissenters(sitting.sat[house]))
+        hazard, _ = self._hazard(sitting.sat[house])
+        vetted = np.flatnonzero(self.rng.random(self.members) < -np.expm1(-hazard))
         for seat in vetted:
             deputy = self.occupant[seat]
             assert deputy is not None  # a seated seat has its deputy
@@ -207,12 +215,14 @@ class MajilisModel(mesa.Model):
         self.cold_sessions -= 1
 
     def _sanction(self, sitting: Sitting, house: int) -> None:
-        """Take the session's outcome: the status quo it left, each deputy's record, and the executive's
-        sanctions of votes against its stance."""
-        e = self.executive
+        """Take the session's outcome: the status quo it left, each deputy's record and acts of public
+        dissent, and the executive's sanctions of votes against its stance and of those acts."""
+        e, s = self.executive, self.seats
         self.status_quo_terms = sitting.status_quo_terms[house]
-        self.seats.add_session(sitting, house, e.sanction_rate)
+        s.add_session(sitting, house, e.sanction_rate)
         self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
+        acts = s.speak(self.rng, e.ideal, e.sanction_rate, self.session_length)
+        self.parties.sanction_speech(acts, s.party_of, s.seated, e.sanction_rate)
 
     def _fade(self) -> None:
         """Threats fade at threat_decay per 100 roll calls, so a session's length does not matter."""
@@ -246,18 +256,30 @@ class MajilisModel(mesa.Model):
         s.refresh()
 
     def _expel(self, sat: np.ndarray) -> None:
-        """Imperative mandate: a party expels the dissent that endangers it (ODD 7.9). Over the `sat`
-        roll calls a deputy sat this session, its hazard is expel_rate times the whip strength times the
-        party's registration threat (capped at 1: how endangered the party is) times how far its net
-        rate of votes against the line and the executive exceeds dissent_tolerance. A list seat goes to
-        the next on the list (or falls vacant when the list is exhausted); a district deputy keeps the
-        seat as a self-nominated deputy."""
+        """Imperative mandate: a party expels the dissent that endangers it (ODD 7.9), voted or said. A
+        list seat goes to the next on the list (or falls vacant when the list is exhausted); a district
+        deputy keeps the seat as a self-nominated deputy. In the sessions a record gives, the expulsions
+        are the given ones (sim.model.given)."""
         s, p = self.seats, self.parties
-        expelled = self._dissenters(sat)
-        if not expelled.any():
-            return
+        hazard, vote_share = self._hazard(sat)
+        if self.given is not None and self.given.covers(self.session):
+            events = self.given.of_session(self.session)
+            candidates = [(s.seated & (s.party_of == p.names.index(e.party)), e.trigger) for e in events]
+            chosen, log_p = expel_given(hazard, vote_share, candidates, self.rng)
+            self.log_likelihood += log_p
+            if len(chosen) < len(events):  # impossible along this path: the run's weight is 0
+                return
+            seats, triggers = np.array(chosen, dtype=np.int64), [e.trigger for e in events]
+        else:
+            draw, p_expel = self.rng.random(self.members), -np.expm1(-hazard)
+            seats = np.flatnonzero(draw < p_expel)
+            if not len(seats):
+                return
+            # Given that draw < p, draw / p is uniform on [0, 1): it draws the trigger with no draw of its own.
+            by_vote = draw[seats] / p_expel[seats] < vote_share[seats]
+            triggers = ["vote" if v else "speech" for v in by_vote]
         refill = []
-        for seat in np.flatnonzero(expelled):
+        for seat, trigger in zip(seats, triggers, strict=True):
             party = s.party_of[seat]
             deputy = self.occupant[seat]
             assert deputy is not None  # a seated seat has its deputy
@@ -266,7 +288,8 @@ class MajilisModel(mesa.Model):
                 party=p.names[party], seat_kind="district" if s.district[seat] else "list",
                 position=tuple(float(x) for x in s.ideal[seat]), roll_calls_sat=int(s.sat[seat]),
                 with_executive=int(s.defections[seat] - s.defections_against[seat]),
-                against_executive=int(s.defections_against[seat]),
+                against_executive=int(s.defections_against[seat]), speech_acts=int(s.speech_acts[seat]),
+                trigger=trigger, from_executive=tuple(float(x) for x in s.ideal[seat] - self.executive.ideal),
             ))
             if s.expel(int(seat)):
                 continue  # a district deputy sits on without a party
@@ -279,13 +302,19 @@ class MajilisModel(mesa.Model):
         # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
 
-    def _dissenters(self, sat: np.ndarray) -> np.ndarray:
-        """Which seats' deputies their parties expel this session (the hazard of _expel), as a mask."""
+    def _hazard(self, sat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each seat's expulsion hazard this session (ODD 7.9), and the share of it its votes carry (the
+        rest its acts of public dissent, 7.9a). Over the `sat` roll calls a deputy sat, the hazard is
+        expel_rate times the whip strength times the party's registration threat (capped at 1: how
+        endangered the party is) times how far its net rate of votes against the line and the executive
+        exceeds dissent_tolerance, plus speech_weight per act; 0 outside a party under the mandate."""
         b, s, p = self.behavior, self.seats, self.parties
-        excess = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0)
-        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * excess * sat
-        draw = self.rng.random(self.members)
-        return s.seated & p.imperative[s.party_of] & (draw < -np.expm1(-hazard))
+        votes = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0) * sat
+        dissent = votes + b.speech_weight * s.speech
+        exposed = s.seated & p.imperative[s.party_of]
+        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * dissent * exposed
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return hazard, np.where(dissent > 0, votes / np.where(dissent > 0, dissent, 1.0), 0.0)
 
     def _form_coalition(self) -> None:
         """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition)."""

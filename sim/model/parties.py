@@ -67,6 +67,15 @@ class PartyTable:
         self.threat += rate * (against / np.maximum(seated, 1)).sum(axis=0)
         self.threat[[self.ruling, self.independent]] = 0.0
 
+    def sanction_speech(self, acts: np.ndarray, party_of: np.ndarray, seated: np.ndarray, rate: float) -> None:
+        """Raise each party's threat by `rate` per act of public dissent by its deputies (`acts` by seat)
+        over its seated deputies, as a vote against the executive's stance by one of them on one roll call
+        would (ODD 7.9a)."""
+        rows = len(self.threat)
+        spoken = np.bincount(party_of[seated], weights=acts[seated], minlength=rows)
+        self.threat += rate * spoken / np.maximum(np.bincount(party_of[seated], minlength=rows), 1)
+        self.threat[[self.ruling, self.independent]] = 0.0
+
     def set_coalition(self, members: np.ndarray | None) -> None:
         """The parties that follow the coalition's line this session (None: no coalition)."""
         self.line_matrix[:, self.layout.cline] = self.coalition_weight * (members if members is not None else 0.0)

@@ -26,6 +26,9 @@ class Expulsion:
     roll_calls_sat: int
     with_executive: int  # votes against the party line with the executive's stance
     against_executive: int  # and against it
+    speech_acts: int  # acts of public dissent (ODD 7.9a)
+    trigger: str  # what the expulsion was for, drawn from the hazard's shares: "vote" or "speech"
+    from_executive: tuple[float, ...]  # position minus the executive's point, on each dimension
 
 
 @dataclass(frozen=True)
@@ -39,8 +42,8 @@ class RollCallRecord:
     """Per roll call: session, proposer (GOVERNMENT or a party row), bill kind, the dimensions the bill
     moves, the executive's stance, the result, the coalition's seats and power, every party line and
     every seat's vote, and the votes by party and code. Per session: who sat in each seat, and at its
-    close the votes against party lines, the mean fear of the seated deputies, the vacant seats and the
-    seated deputies of each party."""
+    close the votes against party lines, the acts of public dissent, the mean fear of the seated
+    deputies, the vacant seats and the seated deputies of each party."""
 
     def __init__(self, roll_calls: int, sessions: int, party_rows: int, seats: int, dimensions: int) -> None:
         self.session = np.zeros(roll_calls, dtype=np.int64)
@@ -58,6 +61,7 @@ class RollCallRecord:
         self.occupant_ids: list[list[int | None]] = []
         self.margin = np.full(sessions, np.nan)
         self.defections = np.zeros(sessions, dtype=np.int64)
+        self.speech_acts = np.zeros(sessions, dtype=np.int64)
         self.mean_fear = np.full(sessions, np.nan)
         self.vacancies = np.zeros(sessions, dtype=np.int64)
         self.seated_by_party = np.zeros((sessions, party_rows), dtype=np.int64)
@@ -80,8 +84,11 @@ class RollCallRecord:
         self.lines[span], self.votes[span] = sitting.lines[house], sitting.votes[house]
         self.counts[span] = sitting.counts[house]
 
-    def house_after(self, session: int, fear: np.ndarray, seated: np.ndarray, party_of: np.ndarray) -> None:
-        """The house at a session's close, after its sanctions and expulsions."""
+    def house_after(self, session: int, fear: np.ndarray, seated: np.ndarray, party_of: np.ndarray,
+                    speech: np.ndarray) -> None:
+        """The house at a session's close, after its sanctions and expulsions, and the session's acts of
+        public dissent."""
+        self.speech_acts[session] = speech.sum()
         self.mean_fear[session] = fear[seated].mean() if seated.any() else np.nan
         self.vacancies[session] = (~seated).sum()
         self.seated_by_party[session] = np.bincount(party_of[seated], minlength=self.seated_by_party.shape[1])

@@ -31,6 +31,9 @@ class Seats:
         self.defections = np.zeros(n, dtype=np.int64)
         self.defections_against = np.zeros(n, dtype=np.int64)
         self.mandate_threat = np.zeros(n)
+        # Acts of public dissent (ODD 7.9a): in the session just closed, and since the deputy took its seat.
+        self.speech = np.zeros(n, dtype=np.int64)
+        self.speech_acts = np.zeros(n, dtype=np.int64)
         self.seated = np.ones(n, dtype=bool)
         self.in_coalition = np.zeros(n, dtype=bool)  # self-nominated members of the coalition
         # A seat's vote is sign-band of rule @ x plus noise (ODD 7.5); pull is a self-nominated
@@ -63,6 +66,7 @@ class Seats:
 
     def clear_record(self, seats: np.ndarray | int) -> None:
         self.sat[seats] = self.defections[seats] = self.defections_against[seats] = 0
+        self.speech[seats] = self.speech_acts[seats] = 0
 
     def expel(self, seat: int) -> bool:
         """The deputy in `seat` loses its party and its record. A district deputy keeps the seat, without
@@ -119,6 +123,23 @@ class Seats:
         self.defections_against += sitting.defections_against_executive[house]
         independent = self.independent
         self.mandate_threat[independent] += sanction_rate * sitting.against_executive[house][independent]
+
+    def speak(self, rng: np.random.Generator, executive: np.ndarray, sanction_rate: float,
+              roll_calls: int) -> np.ndarray:
+        """Draw each seated deputy's acts of public dissent over the session of `roll_calls` just closed
+        (ODD 7.9a) and return them: Poisson, more the further it sits from the executive's point on either
+        side of it and the less it fears, at speech_rate per 100 roll calls (about a year, so that the
+        length of a session does not matter). A self-nominated deputy's mandate threat rises by
+        sanction_rate an act, as for a vote against the executive's stance; a party's rises in
+        PartyTable.sanction_speech."""
+        b = self.behavior
+        distance = (self.salience * np.abs(self.ideal - executive)).sum(axis=1)
+        rate = b.speech_rate * roll_calls / 100 * distance * (1.0 - b.speech_silence * self.fear) * self.seated
+        self.speech = rng.poisson(np.maximum(rate, 0.0))
+        self.speech_acts += self.speech
+        independent = self.independent
+        self.mandate_threat[independent] += sanction_rate * self.speech[independent]
+        return self.speech
 
     def net_dissent_rate(self) -> np.ndarray:
         """Votes against the line and the executive, net of those against the line with the executive,

@@ -173,10 +173,15 @@ for _outcome in (
     Outcome("defections", "votes against party lines", "votes", "count", lambda s: s.defections, "sum"),
     Outcome("expulsions", "expulsions", "deputies", "count", lambda s: s.expulsions.sum(axis=1), "sum",
             summary=True, analysed=True),
+    Outcome("expulsions_for_speech", "expulsions for public dissent", "deputies", "count",
+            lambda s: s.expulsions_for_speech.sum(axis=1), "sum", summary=True),
+    Outcome("speech_acts", "acts of public dissent", "acts", "count", lambda s: s.speech_acts, "sum"),
     Outcome("vacancies", "vacant seats at the end", "seats", "count", lambda s: s.vacancies, "last"),
     Outcome("mean_fear", "mean fear at the end", "0 to 1", "continuous", lambda s: s.mean_fear, "last"),
     # By party: what the observed record names (an expulsion in QHP; QHP and OSDP abstaining).
     Outcome("expulsions_of", "expulsions", "deputies", "count", lambda s: s.expulsions, "sum", by_party=True),
+    Outcome("expulsions_for_speech_of", "expulsions for public dissent", "deputies", "count",
+            lambda s: s.expulsions_for_speech, "sum", by_party=True),
     Outcome("abstained_on_government", "the party's line was to abstain on a Government bill", "share of runs",
             "binary", lambda s: ((s.lines == 0) & s.government[:, :, None]).sum(axis=1), "any", by_party=True),
 ):

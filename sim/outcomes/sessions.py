@@ -26,6 +26,8 @@ class Sessions:
     majority: int  # the ordinary majority
     defections: np.ndarray  # (S,) votes against party lines
     expulsions: np.ndarray  # (S, party rows) expulsions at the session's close
+    expulsions_for_speech: np.ndarray  # (S, party rows) those of them for public dissent (ODD 7.9a)
+    speech_acts: np.ndarray  # (S,) acts of public dissent
     mean_fear: np.ndarray  # (S,) mean fear of the seated deputies at the session's close
     vacancies: np.ndarray  # (S,) vacant seats at the session's close
     ruling_seated: np.ndarray  # (S,) the ruling party's seated deputies at the session's close
@@ -46,8 +48,10 @@ def sessions_of(model: MajilisModel) -> Sessions:
     per_term = model.cfg.agenda.sessions_per_term
     elected = np.array([model.terms[k // per_term].seats.get(ruling, 0) for k in range(s)], dtype=np.int64)
     expulsions = np.zeros((s, len(rows)), dtype=np.int64)
+    for_speech = np.zeros((s, len(rows)), dtype=np.int64)
     for expulsion in model.expelled:
         expulsions[expulsion.session, rows[expulsion.party]] += 1
+        for_speech[expulsion.session, rows[expulsion.party]] += expulsion.trigger == "speech"
     return Sessions(
         government=(r.proposer[:done] == GOVERNMENT).reshape(s, n),
         passed=r.passed[:done].reshape(s, n),
@@ -60,6 +64,8 @@ def sessions_of(model: MajilisModel) -> Sessions:
         majority=model.majority,
         defections=r.defections[:s],
         expulsions=expulsions,
+        expulsions_for_speech=for_speech,
+        speech_acts=r.speech_acts[:s],
         mean_fear=r.mean_fear[:s],
         vacancies=r.vacancies[:s],
         ruling_seated=r.seated_by_party[:s, model.parties.ruling],

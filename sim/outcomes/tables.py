@@ -70,16 +70,21 @@ def expulsions_table(model: MajilisModel) -> pd.DataFrame:
     """One row per expulsion under the imperative mandate (sim.model.record.Expulsion): when (term from
     1; session numbered as in the roll-call table), the seat and deputy, party, seat kind, the deputy's
     true position on each dimension, and its record: roll calls sat and its votes against the party
-    line, split by whether they went with or against the executive's stance (ODD 7.9). Typed columns,
-    so that runs without an expulsion write the same schema."""
+    line, split by whether they went with or against the executive's stance (ODD 7.9), and its acts of
+    public dissent (7.9a); what the expulsion was for (`trigger`: vote or speech) and the deputy's signed
+    distance from the executive's point on each dimension (`<dimension>_from_executive`: positive on
+    the +1 side of it). Typed columns, so that runs without an expulsion write the same schema."""
     dims = list(model.cfg.dimensions)
+    away = [f"{dim}_from_executive" for dim in dims]
     columns = {"term": "int64", "session": "int64", "seat": "int64", "deputy": "int64", "party": "string",
                "seat_kind": "string", **dict.fromkeys(dims, "float64"),
-               "roll_calls_sat": "int64", "with_executive": "int64", "against_executive": "int64"}
+               "roll_calls_sat": "int64", "with_executive": "int64", "against_executive": "int64",
+               "speech_acts": "int64", "trigger": "string", **dict.fromkeys(away, "float64")}
     rows = []
     for e in model.expelled:
         row = asdict(e)
         row |= dict(zip(dims, row.pop("position"), strict=True))
+        row |= dict(zip(away, row.pop("from_executive"), strict=True))
         rows.append(row)
     return pd.DataFrame(rows, columns=list(columns)).astype(columns)
 
