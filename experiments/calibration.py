@@ -2,16 +2,19 @@
 
     python experiments/calibration.py [--draws 40000] [--points 200] [--replicates 20] [OVERRIDES ...]
 
-Rejection ABC: `--draws` parameter points from the priors of configs/analysis/uncertainty.yaml
-(--uncertainty), one run of a term each in the 2023 house; the points whose first sessions match every
-observation of configs/analysis/observed_2023.yaml (--record) are the posterior, and the rest of their
-runs' term is the predictive answer for the rest of the convocation. Then `--points` posterior points,
-`--replicates` runs each, in every house of HOUSES. A change of --draws is a new ABC (computed anew).
+ABC (sim.analysis.posterior): `--draws` parameter points from the priors of
+configs/analysis/uncertainty.yaml (--uncertainty), one run of a term each in the 2023 house, given the
+expulsions of configs/analysis/observed_2023.yaml (--record); a point's weight is its run's likelihood
+of those expulsions where its first sessions match every observation, else 0. The weighted points are
+the posterior, and the rest of their runs' term is the predictive answer for the rest of the
+convocation. Then `--points` points drawn from the posterior, `--replicates` runs each, in every house
+of HOUSES. A change of --draws is a new ABC (computed anew).
 OVERRIDES (key=value, as for run.py) apply to the 2023 house and to every house of HOUSES alike; they
 may not choose a house (experiment=, parliament=) nor set run.* (use --replicates, --seed, --workers). Writes into
 experiments/results/calibration/: observations.csv (how strongly each observation constrains),
-posterior.csv (prior against posterior, per parameter), posterior_points.parquet, predictive.csv and
-the figures posterior.png and predictive.png. Re-running resumes from the computed chunks.
+posterior.csv (prior against posterior, per parameter), posterior_points.parquet (with their weights),
+predictive.csv, conditions.csv and the figures posterior.png, predictive.png and conditions.png.
+Re-running resumes from the computed chunks.
 """
 
 from __future__ import annotations
@@ -36,16 +39,20 @@ from study import (
 
 from sim.analysis.posterior import (
     Record,
+    conditional_points,
+    conditional_table,
     consistent,
+    effective_size,
     load_record,
-    matches,
     posterior_table,
     predictive_rows,
     prior_points,
+    resample,
+    weights,
 )
 from sim.analysis.uncertainty import check_priors, load_parameters
 from sim.config import ConfigError
-from sim.figures.analyses import posterior_figure, predictive_figure
+from sim.figures.analyses import conditions_figure, posterior_figure, predictive_figure
 from sim.files import write_table
 from sim.outcomes import registry
 from sim.outcomes.features import Results
@@ -66,6 +73,15 @@ HOUSES = (
     ("two_terms, second term", "two_terms", 1),
     ("ruling_minority", "ruling_minority", 0),
 )
+# When would a blocking coalition form? Over what the record leaves at its priors: every player's intent,
+# and the weight a player gives its registration risk (the parameter the margin rests on most: Sobol
+# ST 0.65, docs/FINDINGS.md), each at five values spanning its prior; in the 2023 house, and in one where
+# the arithmetic lets a bloc decide. Every other parameter at --condition-points posterior points.
+CONDITIONS = {"minor.opposition_intent": [0.0, 0.25, 0.5, 0.75, 1.0],
+              "coalition.risk_weight": [0.0, 0.15, 0.3, 0.45, 0.6]}
+CONDITION_HOUSES = ("2023 house, whole term", "ruling_minority")
+CONDITION_OUTCOME = "coalition_blocking"
+CONDITION_POINTS = 100
 # The record is the 2023 house's and the houses are declared above: an override applies to every one of
 # them alike, so it may change a parameter but not choose a house (which would make them all one house).
 CHOOSE_A_HOUSE = (f"calibration.py fits the record in the 2023 house (experiment=baseline) and predicts in its own "
@@ -80,13 +96,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--draws", type=int, default=DRAWS, help="prior draws for ABC")
     parser.add_argument("--points", type=int, default=POINTS, help="posterior points for the predictive runs")
     parser.add_argument("--replicates", type=int, default=REPLICATES, help="runs per posterior point")
+    parser.add_argument("--condition-points", type=int, default=CONDITION_POINTS,
+                        help="posterior points per cell of the conditions (CONDITIONS)")
     parser.add_argument("--out", type=Path, default=OUT, help="where results go")
     args = parser.parse_args(argv)
-    check_counts(parser, args, "draws", "points", "replicates")
+    check_counts(parser, args, "draws", "points", "replicates", "condition_points")
     check_analysis(parser, args, {"experiment": CHOOSE_A_HOUSE, "parliament": CHOOSE_A_HOUSE})
     check_runs(parser, f"--draws = {args.draws}", args.draws)
     check_runs(parser, f"--points = {args.points}, --replicates = {args.replicates}",
                args.points * args.replicates * len(HOUSES))
+    cells = math.prod(len(v) for v in CONDITIONS.values())
+    check_runs(parser, f"--condition-points = {args.condition_points}",
+               args.condition_points * cells * len(CONDITION_HOUSES))
     check_record_file(parser, args.record)
     try:  # every input is checked before the first run
         params = load_parameters(args.uncertainty)
@@ -110,25 +131,29 @@ def main(argv: list[str] | None = None) -> None:
                        f"of the term to predict (agenda.sessions_per_term = {length})\n")
 
     prior = prior_points(params, args.draws, args.seed)
-    abc = Plan(base, tuple(params), prior, 1, args.seed, common_seeds=False, keep=record.outcomes)
+    abc = Plan(base, tuple(params), prior, 1, args.seed, common_seeds=False, keep=record.outcomes,
+               given=record.expulsions)
     results = evaluate(abc, args.out / "abc", args.workers, desc="ABC: prior runs")
     write_table(observation_table(record, results), args.out / "observations.csv")
-    accepted = matches(record, results)[:, 0]
-    posterior = prior[accepted]
-    print(f"ABC: {accepted.sum()} of {len(prior)} prior draws match the record ({100 * accepted.mean():.2f} %)")
-    if len(posterior) == 0:
+    w = weights(record, results)
+    kept = w > 0
+    ess = effective_size(w)
+    print(f"ABC: {kept.sum()} of {len(prior)} prior draws match the record's observations; weighted by their "
+          f"likelihood of its expulsions, an effective sample of {ess:.0f} posterior points")
+    if not kept.any():
         parser.exit(1, "no prior draw matched the observed record (observations.csv says how often each "
                        "observation alone was matched): draw more (--draws) or widen the priors\n")
-    table = posterior_table(params, prior, posterior)
+    posterior, w = prior[kept], w[kept]
+    table = posterior_table(params, prior, posterior, w).assign(effective_points=ess, draws=len(prior))
     write_table(table, args.out / "posterior.csv")
-    write_table(pd.DataFrame(posterior, columns=[p.key for p in params]), args.out / "posterior_points.parquet")
-    posterior_figure(table, prior, posterior, args.out / "posterior.png")
+    write_table(pd.DataFrame(posterior, columns=[p.key for p in params]).assign(weight=w),
+                args.out / "posterior_points.parquet")
+    posterior_figure(table, prior, posterior, args.out / "posterior.png", w)
 
-    rows = predictive_rows(REST, results.points(accepted), slice(record.sessions, length))
-    if args.points > len(posterior):
-        print(f"note: {len(posterior)} posterior points, fewer than --points {args.points}: using them all")
-    # A stream of its own (not the prior's): which posterior points the predictive runs use.
-    chosen = posterior[np.random.default_rng([args.seed, 1]).permutation(len(posterior))[:args.points]]
+    rows = predictive_rows(REST, results.points(kept), slice(record.sessions, length), w)
+    # A stream of its own (not the prior's): which posterior points the predictive runs use, drawn in
+    # proportion to their weights.
+    chosen = posterior[resample(w, args.points, args.seed + 1)]
     for label, (house, term) in houses.items():
         plan = Plan(house, tuple(params), chosen, args.replicates, args.seed + 1, common_seeds=False)
         found = evaluate(plan, args.out / f"predictive_{house.name}", args.workers, desc=f"{label}: runs")
@@ -137,6 +162,20 @@ def main(argv: list[str] | None = None) -> None:
     predictive = pd.DataFrame(rows)
     write_table(predictive, args.out / "predictive.csv")
     predictive_figure(predictive, args.out / "predictive.png")
+
+    at = posterior[resample(w, args.condition_points, args.seed + 2)]
+    grid, cells = conditional_points(at, params, CONDITIONS)
+    conditions = []
+    for label in CONDITION_HOUSES:
+        house, term = houses[label]
+        plan = Plan(house, tuple(params), grid, 1, args.seed + 2, common_seeds=False)
+        found = evaluate(plan, args.out / f"conditions_{house.name}", args.workers, desc=f"{label}: conditions")
+        length = house.agenda.sessions_per_term
+        table_ = conditional_table(cells, found, CONDITION_OUTCOME, slice(term * length, (term + 1) * length))
+        conditions.append(table_.assign(house=label))
+    conditional = pd.concat(conditions, ignore_index=True)
+    write_table(conditional, args.out / "conditions.csv")
+    conditions_figure(conditional, args.out / "conditions.png")
     print(table[["parameter", "prior_5", "prior_95", "posterior_5", "posterior_median", "posterior_95",
                  "width_ratio"]].round(3).to_string(index=False))
     print(predictive.round(3).to_string(index=False))
@@ -183,11 +222,16 @@ def check_record_file(parser: argparse.ArgumentParser, path: Path) -> None:
 
 def observation_table(record: Record, results: Results) -> pd.DataFrame:
     """Per observation: its value, tolerance and source, and the share of prior runs consistent with it
-    alone (the smaller, the more it constrains)."""
+    alone (the smaller, the more it constrains); for the record's expulsions, the mean over prior runs of
+    their likelihood (the prior's probability of exactly those expulsions)."""
     alone = consistent(record, results)
-    return pd.DataFrame([{"observation": o.key, "observed": o.observed, "tolerance": o.tolerance,
-                          "prior_runs_consistent": float(alone[o.key].mean()), "source": o.source}
-                         for o in record.observations])
+    given = "; ".join(f"{e.party} for {e.trigger} in session {e.session + 1}" for e in record.expulsions.events)
+    rows = [{"observation": f"expulsions: {given or 'none'} (and no other)", "observed": len(record.expulsions.events),
+             "tolerance": 0.0, "prior_runs_consistent": float(np.exp(results.log_likelihood()).mean()),
+             "source": "the record's expulsions"}]
+    rows += [{"observation": o.key, "observed": o.observed, "tolerance": o.tolerance,
+              "prior_runs_consistent": float(alone[o.key].mean()), "source": o.source} for o in record.observations]
+    return pd.DataFrame(rows)
 
 
 if __name__ == "__main__":

@@ -89,10 +89,10 @@ def morris_figure(indices: pd.DataFrame, path: Path) -> Path:
 
 
 def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarray, path: Path,
-                     truth: np.ndarray | None = None) -> Path:
+                     w: np.ndarray | None = None, truth: np.ndarray | None = None) -> Path:
     """One panel per parameter: the prior's draws and the posterior's (the draws whose runs matched the
-    observed record), as densities over the prior range; the parameters the record moved first, their
-    titles highlighted, the most narrowed first."""
+    observed record, weighted by `w`), as densities over the prior range; the parameters the record
+    moved first, their titles highlighted, the most narrowed first."""
     n = len(table)
     cols = 4
     fig, axes = plt.subplots(-(-n // cols), cols, figsize=(3.4 * cols, 2.2 * -(-n // cols)))
@@ -102,8 +102,8 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
         row = table.iloc[j]
         bins = np.linspace(row["low"], row["high"], 21)
         ax.hist(prior[:, j], bins=bins, density=True, color="lightgrey", label="prior")
-        ax.hist(posterior[:, j], bins=bins, density=True, histtype="step", color=BLOCK_COLOUR, linewidth=1.6,
-                label="posterior")
+        ax.hist(posterior[:, j], bins=bins, weights=w, density=True, histtype="step", color=BLOCK_COLOUR,
+                linewidth=1.6, label="posterior")
         if truth is not None:
             ax.axvline(truth[j], color="black", linewidth=1)
         said = "moved by the record" if moved[j] else "left near the prior"
@@ -115,9 +115,10 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
     axes.ravel()[0].legend(fontsize=7)
-    fig.suptitle(f"What the 2023 record says about each assumption: {len(posterior)} of {len(prior)} prior "
-                 "draws matched it (width: posterior 90 % interval over the prior's; highlighted: what the record "
-                 "moved)", y=1.0, fontsize=10)
+    size = (f"{len(posterior)} of {len(prior)} prior draws matched it" if w is None else
+            f"{len(prior)} prior draws, weighted: an effective {1 / np.sum((w / w.sum()) ** 2):.0f} posterior points")
+    fig.suptitle(f"What the 2023 record says about each assumption: {size}\n(width: posterior 90 % interval over "
+                 "the prior's; highlighted: what the record moved)", y=1.0, fontsize=10)
     fig.tight_layout()
     return _save(fig, path)
 
@@ -152,4 +153,40 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
     np.atleast_1d(axes)[0].set_yticks(y, [f"{h}\n(sessions {sessions[h]})" for h in houses], fontsize=8)
     fig.suptitle("The answer with its uncertainty, at the parameters the 2023 record allows", y=1.0, fontsize=10)
     fig.tight_layout()
+    return _save(fig, path)
+
+
+def conditions_figure(table: pd.DataFrame, path: Path) -> Path:
+    """One panel per house: the probability of the table's outcome (conditional_table) against the first
+    condition, a line per value of the second with its 95 % interval as a band, both in their units and
+    at their real spacing."""
+    first, second = [c for c in table.columns if "." in c][:2]
+    outcome = registry.outcome(str(table["outcome"].iloc[0]))
+    houses = list(dict.fromkeys(table["house"]))
+    fig, axes = plt.subplots(1, len(houses), figsize=(5.2 * len(houses), 4.2), sharey=True, squeeze=False)
+    values = sorted(table[second].unique())
+    colours = plt.get_cmap("viridis")(np.linspace(0, 0.9, len(values)))
+    for ax, house in zip(axes[0], houses, strict=True):
+        rows = table[table.house == house]
+        for value, colour in zip(values, colours, strict=True):
+            line = rows[rows[second] == value].sort_values(first)
+            ax.plot(line[first], line["probability"], "o-", color=colour, markersize=3, label=f"{value:g}")
+            ax.fill_between(line[first], line["ci_low"], line["ci_high"], color=colour, alpha=0.15, linewidth=0)
+        runs, points = int(rows["runs"].sum()), int(rows["points"].iloc[0])
+        title = f"{house}\n{points} posterior points a cell, {runs:,} runs"
+        if rows["runs_with"].sum() == 0:
+            ax.text(0.5, 0.55, f"not once in {runs:,} runs:\nthe band is the sampling interval alone", ha="center",
+                    va="center", transform=ax.transAxes, color="grey", fontsize=9)
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(parameter_label(first))
+        ax.set_ylim(-0.02, 1.02)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.grid(alpha=0.3)
+    axes[0][0].set_ylabel(outcome.axis)
+    axes[0][-1].legend(title=parameter_label(second), fontsize=8, title_fontsize=8, loc="upper left")
+    fig.suptitle(f"P({outcome.label}) over what the 2023 record cannot identify, every other assumption at "
+                 "its posterior", y=1.0, fontsize=11)
+    fig.tight_layout()
+    fig.text(0.5, -0.03, "Each cell sets these two parameters and runs posterior points of every other one (drawn "
+             "in proportion to their weights); bands: 95 % Wilson intervals on points.", ha="center", fontsize=9)
     return _save(fig, path)

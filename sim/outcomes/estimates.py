@@ -51,3 +51,48 @@ def size_text(runs: pd.DataFrame) -> str:
     """'R replicates' or 'R replicates x T terms'."""
     replicates, terms = runs["replicate"].nunique(), runs["term"].nunique()
     return f"{replicates} replicates" + (f" x {terms} terms" if terms > 1 else "")
+
+
+def weighted_quantiles(values: np.ndarray, weights: np.ndarray | None, probs: list[float]) -> np.ndarray:
+    """The values at which the (weighted) share of values at or below first reaches each of `probs`:
+    values the runs took, never interpolated, so a count's quantile is a whole number. NaN values
+    and zero weights are left out; NaN where nothing is left."""
+    values = np.asarray(values, dtype=float).ravel()
+    w = np.ones_like(values) if weights is None else np.asarray(weights, dtype=float).ravel()
+    keep = ~np.isnan(values) & (w > 0)
+    values, w = values[keep], w[keep]
+    if not len(values):
+        return np.full(len(probs), np.nan)
+    order = np.argsort(values, kind="stable")
+    values, below = values[order], np.cumsum(w[order]) / w.sum()
+    at = np.searchsorted(below, np.asarray(probs) - 1e-12, side="left")
+    return values[np.minimum(at, len(values) - 1)]
+
+
+# The central ranges tried in turn, by their lower percentile (the upper is 100 minus it).
+_CENTRAL = (5.0, 2.5, 1.0, 0.5, 0.0)
+
+
+def range_containing(values: np.ndarray, weights: np.ndarray | None = None) -> tuple[float, float, float, float]:
+    """The narrowest of the central 90, 95, 98, 99 and 100 % ranges of `values` (weighted, when given)
+    that holds their mean, as (lower percentile, upper percentile, low, high). A rare count has a mean
+    above 0 and a 5-95 % range of 0 to 0; a range that excludes its own estimate misleads, so it widens
+    until the mean is inside (at 0-100 % it always is). The ends are values the runs took."""
+    values = np.asarray(values, dtype=float).ravel()
+    w = np.ones_like(values) if weights is None else np.asarray(weights, dtype=float).ravel()
+    keep = ~np.isnan(values) & (w > 0)
+    if not keep.any():
+        return _CENTRAL[0], 100 - _CENTRAL[0], float("nan"), float("nan")
+    centre = float(np.sum(w[keep] * values[keep]) / np.sum(w[keep]))
+    for lower in _CENTRAL:
+        low, high = weighted_quantiles(values, w, [lower / 100, 1 - lower / 100])
+        if lower == 0.0:
+            low, high = values[keep].min(), values[keep].max()
+        if low - 1e-12 <= centre <= high + 1e-12:
+            return lower, 100 - lower, float(low), float(high)
+    raise AssertionError("unreachable: the full range holds the mean")
+
+
+def range_text(lower: float, upper: float) -> str:
+    """'5-95 %' or '2.5-97.5 %'."""
+    return f"{lower:g}-{upper:g} %"

@@ -13,13 +13,16 @@ from sim.outcomes import registry
 from sim.outcomes.sessions import sessions_of
 
 BASE = "__base"  # the suffix of a ratio's denominator among the features
+# A run given a record's expulsions (sim.model.given): the log-probability its own draws would have made them.
+LIKELIHOOD = "__log_likelihood"
 
 
 def session_features(model: MajilisModel, names: Sequence[str]) -> dict[str, np.ndarray]:
     """Per named outcome, its value in each session of a finished run: (sessions,) or, by party,
-    (sessions, party rows); a ratio's base under NAME__base."""
+    (sessions, party rows); a ratio's base under NAME__base; for a run given expulsions, its
+    likelihood of them under LIKELIHOOD."""
     sessions = sessions_of(model)
-    features = {}
+    features = {} if model.given is None else {LIKELIHOOD: np.array(model.log_likelihood)}
     for o in map(registry.outcome, names):
         features[o.name] = np.asarray(o.per_session(sessions), dtype=float)
         if o.base is not None:
@@ -38,6 +41,18 @@ class Results:
     def points(self, mask: np.ndarray) -> Results:
         """The runs of the points where `mask` is true."""
         return Results({name: values[mask] for name, values in self.features.items()}, self.party_names)
+
+    @property
+    def points_count(self) -> int:
+        return int(next(iter(self.features.values())).shape[0])
+
+    @property
+    def replicates(self) -> int:
+        return int(next(iter(self.features.values())).shape[1])
+
+    def log_likelihood(self) -> np.ndarray:
+        """(P, R) each run's log-likelihood of the expulsions it was given (0 where none were given)."""
+        return self.features.get(LIKELIHOOD, np.zeros((self.points_count, self.replicates)))
 
     def outcome(self, outcome: registry.Outcome, window: slice = slice(None), party: str | None = None) -> np.ndarray:
         """(P, R) the outcome of every run over the sessions of `window` (of one party, for an outcome

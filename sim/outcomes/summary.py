@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 
 from sim.outcomes import registry
-from sim.outcomes.estimates import mean, share, share_text, size_text
+from sim.outcomes.estimates import mean, range_containing, range_text, share, share_text, size_text
 
 
 def summary_text(runs: pd.DataFrame) -> str:
     """The outcomes declared for the summary (sim.outcomes.registry), per term: a binary outcome as the
     share of runs with its 95 % interval (on replicates), a share as its mean, a count or a continuous
-    outcome as its mean with the 5-95 % range of runs."""
+    outcome as its mean with the central range of runs that holds it (5-95 %, or wider for a rare count)."""
     first = runs.iloc[0]
     terms = runs["term"].nunique()
     head = (f"{first['name']}: {size_text(runs)} of {first['parliament.name']}, "
@@ -30,8 +30,8 @@ def _value_text(runs: pd.DataFrame, o: registry.Outcome) -> str:
     if o.kind == "share":
         return f"{100 * values.mean():.2f} %  (mean over runs)"
     # The range's ends are values runs took, so a count's range holds whole numbers.
-    low, high = values.quantile(0.05, interpolation="lower"), values.quantile(0.95, interpolation="higher")
-    return f"mean {values.mean():.3g} {o.unit}  (5-95 % of runs: {low:.3g} to {high:.3g})"
+    lower, upper, low, high = range_containing(values.to_numpy())
+    return f"mean {values.mean():.3g} {o.unit}  ({range_text(lower, upper)} of runs: {low:.3g} to {high:.3g})"
 
 
 def summarize(runs: pd.DataFrame, outcomes: list[str]) -> pd.DataFrame:

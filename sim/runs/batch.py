@@ -13,19 +13,22 @@ from typing import TypeVar
 import numpy as np
 
 from sim.config import Config
+from sim.model.given import GivenExpulsions
 from sim.model.model import MajilisModel, run_lockstep
 from sim.runs.lifeline import exit_with
 
 T = TypeVar("T")
 
 
-def run_houses(houses: Sequence[tuple[Config, np.random.SeedSequence]], read: Callable[[MajilisModel], T]) -> list[T]:
-    """Build a house for each (config, seed), run them all to the end in one lockstep batch
-    (sim.model.model.run_lockstep: each ends as it would alone), and return `read` of each, in order."""
+def run_houses(houses: Sequence[tuple[Config, np.random.SeedSequence]], read: Callable[[MajilisModel], T],
+               given: GivenExpulsions | None = None) -> list[T]:
+    """Build a house for each (config, seed), each given the expulsions `given` (sim.model.given), run
+    them all to the end in one lockstep batch (sim.model.model.run_lockstep: each ends as it would
+    alone), and return `read` of each, in order."""
     models: list[MajilisModel] = []
     try:
         for cfg, seed in houses:
-            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed), warm=False))
+            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed), warm=False, given=given))
         run_lockstep(models)  # warms them up together first
         return [read(model) for model in models]
     finally:

@@ -29,6 +29,7 @@ from tqdm import tqdm
 from sim.analysis.uncertainty import Parameter, at_point, check_priors
 from sim.config import Config
 from sim.files import atomic_path
+from sim.model.given import GivenExpulsions
 from sim.model.parties import PartyTable
 from sim.outcomes import registry
 from sim.outcomes.features import Results, session_features
@@ -56,6 +57,7 @@ class Plan:
     common_seeds: bool = True
     chunk_runs: int = CHUNK_RUNS
     keep: tuple[str, ...] = ()  # outcomes to keep per session besides the analysed ones (an observed record's)
+    given: GivenExpulsions | None = None  # every run's first expulsions, given (sim.model.given)
 
     def __post_init__(self) -> None:
         if self.points.ndim != 2 or self.points.shape[1] != len(self.parameters):
@@ -92,7 +94,8 @@ class Plan:
         extra = json.dumps({"parameters": [(p.key, p.low, p.high) for p in self.parameters],
                             "replicates": self.replicates,
                             "seed": self.seed, "common_seeds": self.common_seeds,
-                            "chunk_runs": self.chunk_runs, "kept": self.kept}).encode()
+                            "chunk_runs": self.chunk_runs, "kept": self.kept,
+                            "given": None if self.given is None else repr(self.given)}).encode()
         points = hashlib.sha256(np.ascontiguousarray(self.points, dtype=np.float64).tobytes()).digest()
         return fingerprint(self.base, extra + points, entry="sim.runs.evaluation")
 
@@ -109,7 +112,7 @@ def run_points(plan: Plan, points: range) -> dict[str, np.ndarray]:
     for p in points:
         cfg = at_point(plan.base, list(plan.parameters), plan.points[p])
         houses += [(cfg, plan.seed_of(p, r)) for r in range(plan.replicates)]
-    runs = run_houses(houses, partial(session_features, names=plan.kept))
+    runs = run_houses(houses, partial(session_features, names=plan.kept), plan.given)
     shape = (len(points), plan.replicates)
     return {name: np.stack([run[name] for run in runs]).reshape(*shape, *runs[0][name].shape) for name in runs[0]}
 
