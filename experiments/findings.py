@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 from pathlib import Path
 
 import pandas as pd
-from calibration import DRAWS, HOUSES, POINTS, REST
+from calibration import CONDITION_HOUSES, CONDITION_POINTS, CONDITIONS, DRAWS, HOUSES, POINTS, REST
 from calibration import REPLICATES as PREDICTIVE_REPLICATES
 from sensitivity import REPLICATES, SOBOL_N, TRAJECTORIES
 from study import RECORD, RESULTS, ROOT, check_output
@@ -35,13 +36,14 @@ OUT = RESULTS / "findings"
 FIGURES = {("sensitivity", "sobol.png"): "sensitivity_sobol.png",
            ("sensitivity", "morris.png"): "sensitivity_morris.png",
            ("calibration", "posterior.png"): "calibration_posterior.png",
-           ("calibration", "predictive.png"): "calibration_predictive.png"}
+           ("calibration", "predictive.png"): "calibration_predictive.png",
+           ("calibration", "conditions.png"): "calibration_conditions.png"}
 # What the text reads from each analysis, besides its figures, and the command that writes them.
 READS = {"voting_power": ("python experiments/voting_power.py", ("feasibility.csv",)),
-         "sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "region.csv", "region.json",
+         "sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "prim.csv", "scenarios.json",
                                                                "points.parquet")),
          "calibration": ("python experiments/calibration.py", ("observations.csv", "posterior.csv", "predictive.csv",
-                                                               "posterior_points.parquet"))}
+                                                               "posterior_points.parquet", "conditions.csv"))}
 ANALYSED = registry.outcomes(analysed=True)
 LABELS = {o.name: o.axis for o in ANALYSED}
 # The 2023 house's whole term, started afresh at posterior points (the first of HOUSES).
@@ -53,11 +55,44 @@ def pct(x: float) -> str:
 
 
 def interval(row: pd.Series, share: bool = True) -> str:
-    """A predictive row's mean with its interval (experiments/calibration.py, predictive_rows)."""
+    """A predictive row's answer (sim.analysis.posterior.predictive_rows): a probability that never came
+    up as that, with its Monte Carlo bound; otherwise its mean with its 95 % interval on points; a count
+    as its mean with the central ranges (of points' means, of runs) that hold it."""
+    if share and row["runs_with"] == 0:
+        return none_in(row)
     if share:
-        return f"{pct(row['mean'])} (95 % interval {pct(row['ci_low'])}-{pct(row['ci_high'])})"
-    return (f"{row['mean']:.2f} (posterior points' means, 5-95 %: {row['point_low']:.2f}-{row['point_high']:.2f}; "
-            f"single runs {row['run_low']:.0f}-{row['run_high']:.0f})")
+        return (f"{pct(row['mean'])} (95 % interval {pct(row['ci_low'])}-{pct(row['ci_high'])}, in "
+                f"{row['runs_with']:.0f} of {row['runs']:,.0f} runs)")
+    return (f"{row['mean']:.2f} (posterior points' means, {row['point_range']}: {row['point_low']:.2f} to "
+            f"{row['point_high']:.2f}; single runs, {row['run_range']}: {row['run_low']:.0f} to {row['run_high']:.0f})")
+
+
+def none_in(row: pd.Series) -> str:
+    """'none in N runs at M posterior points', and what that many runs bound, apart from the parameters."""
+    return (f"none in {row['runs']:,.0f} runs at {row['points']:,.0f} posterior points (the Monte Carlo bound "
+            f"alone, from {row['effective_points'] * row['runs'] / row['points']:,.0f} effective runs: below "
+            f"{pct(row['mc_bound'])} a run at 95 %)")
+
+
+def cell(row: pd.Series, share: bool) -> str:
+    """A table cell: the mean with the interval or range that holds it."""
+    if share:
+        if row["runs_with"] == 0:
+            return f"none in {row['runs']:,.0f} runs"
+        return f"{pct(row['mean'])} ({pct(row['ci_low'])}-{pct(row['ci_high'])})"
+    if pd.isna(row["mean"]):  # the margin where some elected houses have fewer than two non-ruling players
+        return "none: some runs elect no bloc to form"
+    return f"{row['mean']:.2f} ({row['point_low']:.2f} to {row['point_high']:.2f})"
+
+
+def basis(posterior: pd.DataFrame, keys: list[str]) -> str:
+    """Whether an answer that rests on `keys` follows from the record (it moved some of them) or from
+    assumptions (it left them all at their priors), in words."""
+    rows = posterior[posterior.parameter.isin(keys)]
+    moved = list(rows[informed(rows)].parameter)
+    if moved:
+        return "from the record (it moves " + ", ".join(f"`{k}`" for k in moved) + ")"
+    return "from assumptions: the record leaves " + ", ".join(f"`{k}`" for k in keys) + " at their priors"
 
 
 def top(indices: pd.DataFrame, outcome: str, k: int = 3) -> str:
@@ -76,64 +111,70 @@ def param_range(posterior: pd.DataFrame, key: str) -> str:
             f"(prior {r.low:g}-{r.high:g}, median {r.prior_median:.2f}; width x{r.width_ratio:.2f})")
 
 
-# A probability whose 95 % interval stays below this is read as "does not happen" in the claims.
+# A probability whose 95 % interval (or Monte Carlo bound) stays below this is read as "does not happen".
 RARE = 0.05
-# Fewer points than this in a region are not described by their envelope.
-FEW = 5
 
 
-def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, region: pd.DataFrame, box: dict,
-           record_expulsions: float) -> list[str]:
+def upper(row: pd.Series) -> float:
+    """The most a probability can be at 95 %: its Monte Carlo bound where it never happened."""
+    return float(row["mc_bound"]) if row["runs_with"] == 0 else float(row["ci_high"])
+
+
+def top_keys(indices: pd.DataFrame, outcome: str, k: int = 3) -> list[str]:
+    rows = indices[(indices.method == "sobol") & (indices.outcome == outcome)].nlargest(k, "ST")
+    return list(rows.dropna(subset=["ST"]).parameter)
+
+
+def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, prim: pd.DataFrame, scenarios: dict,
+           feasible: str) -> list[str]:
     """Each testable claim of the seed analysis (paraphrased), what the model says, what it rests on,
-    and what would flip it; the numbers, and the verdicts, from the results."""
+    what would flip it, and whether the verdict follows from the record or from an assumption; the
+    numbers, and the verdicts, from the results."""
     rest, whole = REST, WHOLE
     blocking = pred(rest, "coalition_blocking")
-    narrow = region[region.span < 0.5]
-    conditions = ", ".join(f"`{r.parameter}` {r.low:.3g}-{r.high:.3g}" for r in narrow.itertuples()) or "none"
-    median = box["median"]
-    flips = (f"at every point of the prior where a coalition blocks in at least half the runs ({box['inside']} "
-             f"of {box['points']}): {conditions}. The median term there has "
-             f"{median['expulsions_inside']:.0f} expulsions and {median['gov_defeats_inside']:.0f} Government "
-             f"defeats (elsewhere {median['expulsions_outside']:.0f} and {median['gov_defeats_outside']:.1f}; "
-             f"the record: {record_expulsions:g} expulsion in three sessions). Wherever a coalition forms at all "
-             f"({box['points_with_a_coalition']} points), the term has at least "
-             f"{box['least_where_one_forms']['expulsions']:.0f} expulsions") if box["inside"] >= FEW else \
-        (f"only {box['inside']} of {box['points']} points of the prior give a blocking coalition in half their "
-         "runs, too few to describe where")
     minority = pred("ruling_minority", "coalition_blocking")
     counterfactual = {h: pred(h, "coalition_formed") for h in
                       ("registered_opposition", "free_and_fair", "two_terms, second term")}
     house = pred(whole, "coalition_formed")
     # Registration binds where a house with other registration rules differs from the 2023 house's,
     # beyond both intervals.
-    registration_binds = any(r["ci_low"] > house["ci_high"] or r["ci_high"] < house["ci_low"]
+    registration_binds = any(r["ci_low"] > upper(house) or upper(r) < house["ci_low"]
                              for r in counterfactual.values())
+    margin_keys = top_keys(indices, "coalition_margin")
+    first = prim.iloc[0]
+    reach = (f"PRIM's first box, {first['limits']} (coverage {pct(first['coverage'])}, density "
+             f"{pct(first['density'])})" if pd.notna(first["box"]) else "no box (PRIM found none)")
     return [
         "**1. A more plural Majilis will not effectively oppose the President and the ruling party.** "
-        + ("The model agrees" if blocking["ci_high"] < RARE else "The model does not agree")
-        + f": P(a coalition reaches the blocking minority) in the rest of the convocation is {interval(blocking)}, "
-        f"and the Government loses {interval(pred(rest, 'gov_defeats'), share=False)} bills there. Over the "
-        f"whole prior the answer rests on {top(indices, 'coalition_blocking', 3)}. What would flip it: "
-        f"{flips}. Or another house: with the ruling party short of a majority (`ruling_minority`) a "
-        f"coalition blocks with probability {interval(minority)} at the parameters the record allows.",
+        + ("The model agrees" if upper(blocking) < RARE else "The model does not agree")
+        + f". Can: {feasible}. Would: a coalition reaches the blocking minority in the rest of the convocation "
+        f"in {interval(blocking)}, and the Government loses {interval(pred(rest, 'gov_defeats'), share=False)} "
+        f"bills there. Where over the prior a bloc is within reach (its margin positive, the ruling party "
+        f"intact): {reach}. With the ruling party short of a majority (`ruling_minority`) a coalition blocks in "
+        f"{interval(minority)} at the parameters the record allows. **Verdict:** the *can* follows from the "
+        f"arithmetic of the house as elected; the *would* {basis(posterior, margin_keys)}, the parameters the "
+        "margin rests on most.",
         "",
         "**2. Registration hurdles and bias limit what the opposition can do in parliament.** "
         + ("Registration matters here" if registration_binds
            else "In the model registration is not what binds (the intervals overlap)")
-        + f": P(a coalition forms) is {interval(house)} in the 2023 house, "
+        + f": a coalition forms in {interval(house)} in the 2023 house, "
         + "; ".join(f"{interval(r)} in `{h}`" for h, r in counterfactual.items())
-        + ". The registration threat works through discipline instead: the variance of Government defeats "
-        f"over the prior rests on {top(indices, 'gov_defeats', 2)}.",
+        + ". The registration threat works through discipline instead: Government defeats over the prior rest "
+        f"on {top(indices, 'gov_defeats', 2)}. **Verdict:** from assumptions: the other houses' registration "
+        "rules (`configs/experiment/`) are counterfactuals the record of the 2023 house cannot test, and the "
+        f"discipline {basis(posterior, top_keys(indices, 'gov_defeats', 2))}.",
         "",
         "**3. Coalition building is hard for the opposition.** How far the house is from a bloc (the best "
         "bloc's margin) rests on these total Sobol indices of the coalition game's parameters and the "
-        f"parties' intent: {', '.join(_st(indices, k) for k in _coalition_keys(indices))}; in the ruling "
-        f"party's absence of a majority (`ruling_minority`) the same calibrated parties form one with "
-        f"probability {interval(minority)}.",
+        f"parties' intent: {', '.join(_st(indices, k) for k in _coalition_keys(indices))}. **Verdict:** "
+        f"{basis(posterior, _coalition_keys(indices))}: how hard coalition building is, is the declared "
+        "priors of the coalition game, not something the 2023 record shows.",
         "",
         "**4. Registration goes to parties the administration does not see as a threat.** On how willing the "
         f"registered parties are to oppose, the record {param_range(posterior, 'minor.opposition_intent')}. "
-        f"On how far they lean to the executive, it {param_range(posterior, 'minor.regime_alignment')}.",
+        f"On how far they lean to the executive, it {param_range(posterior, 'minor.regime_alignment')}. "
+        f"**Verdict:** {basis(posterior, ['minor.opposition_intent', 'minor.regime_alignment'])}.",
         "",
     ]
 
@@ -221,6 +262,13 @@ def smaller_than_documented(results: Path) -> list[str]:
         at_least("calibration --replicates", min(plan.replicates for plan in predictive), PREDICTIVE_REPLICATES)
         at_least("calibration --points", min(len(plan.points) for plan in predictive), POINTS, min(POINTS, posterior),
                  f" (or every posterior point, {posterior})" if posterior < POINTS else "")
+    cells = math.prod(len(v) for v in CONDITIONS.values())
+    experiments = {label: experiment for label, experiment, _ in HOUSES}
+    conditions = [plan for label in CONDITION_HOUSES
+                  if (plan := plan_of(calibration / f"conditions_{experiments[label]}"))]
+    if conditions:
+        at_least("calibration --condition-points", min(len(plan.points) for plan in conditions) // cells,
+                 CONDITION_POINTS)
     return short
 
 
@@ -229,13 +277,14 @@ def write_findings(results: Path, out: Path) -> None:
     sensitivity, calibration = results / "sensitivity", results / "calibration"
     feasibility = pd.read_csv(results / "voting_power" / "feasibility.csv").convert_dtypes()  # counts as integers
     indices = pd.read_csv(sensitivity / "indices.csv")
-    region = pd.read_csv(sensitivity / "region.csv")
-    box = json.loads((sensitivity / "region.json").read_text())
+    prim = pd.read_csv(sensitivity / "prim.csv")
+    scenarios = json.loads((sensitivity / "scenarios.json").read_text())
     points = pd.read_parquet(sensitivity / "points.parquet")
     observations = pd.read_csv(calibration / "observations.csv")
     posterior = pd.read_csv(calibration / "posterior.csv")
     predictive = pd.read_csv(calibration / "predictive.csv")
-    accepted = len(pd.read_parquet(calibration / "posterior_points.parquet"))
+    conditions = pd.read_csv(calibration / "conditions.csv")
+    weighted = pd.read_parquet(calibration / "posterior_points.parquet")
     draws = int(points.shape[0])  # Sobol points, for the text
     record = load_record(RECORD)
     (out / "figures").mkdir(parents=True, exist_ok=True)
@@ -251,6 +300,11 @@ def write_findings(results: Path, out: Path) -> None:
     moved = informed(posterior)
     constrained, free = posterior[moved].sort_values("width_ratio"), posterior[~moved]
     houses = list(dict.fromkeys(predictive.house))
+    feasible = "; ".join(feasibility_text(r) for r in feasibility[feasibility.house.str.startswith("2023")]
+                         .to_dict("records"))
+    ess, prior_draws = float(posterior["effective_points"].iloc[0]), int(posterior["draws"].iloc[0])
+    given = "; ".join(f"{e.party.upper() if len(e.party) <= 4 else e.party} for {e.trigger} in session "
+                      f"{e.session + 1}" for e in record.expulsions.events) or "none"
 
     lines = [
         "# Findings",
@@ -259,19 +313,17 @@ def write_findings(results: Path, out: Path) -> None:
         "`experiments/sensitivity.py` and `experiments/calibration.py`; every number below is read from "
         "those files. The declared uncertainty is `configs/analysis/uncertainty.yaml` "
         f"({len(posterior)} parameters, each with its prior and reason); the observed record is "
-        f"`configs/analysis/observed_2023.yaml` ({len(observations)} observations over the house's first "
-        f"{record.sessions} sessions).",
+        f"`configs/analysis/observed_2023.yaml` (every expulsion of the house's first {record.sessions} sessions, "
+        f"{given}, and {len(record.observations)} observations over them).",
         "",
         "## The answer",
         "",
         "**Can** (the arithmetic of the house as elected, before any behaviour; "
-        "`experiments/results/voting_power/feasibility.csv`), in the 2023 house: "
-        + "; ".join(feasibility_text(r) for r in feasibility[feasibility.house.str.startswith("2023")]
-                    .to_dict("records")) + ".",
+        f"`experiments/results/voting_power/feasibility.csv`), in the 2023 house: {feasible}.",
         "",
-        f"**Would.** Given what the 2023 Majilis did, the chance that a coalition of non-ruling players forms in "
-        f"the rest of the convocation is {interval(pred(rest, 'coalition_formed'))}; that it reaches the "
-        f"blocking minority, {interval(pred(rest, 'coalition_blocking'))}. The Government loses "
+        f"**Would.** Given what the 2023 Majilis did, a coalition of non-ruling players forms in the rest of the "
+        f"convocation in {interval(pred(rest, 'coalition_formed'))}; one that reaches the blocking minority in "
+        f"{interval(pred(rest, 'coalition_blocking'))}. The Government loses "
         f"{interval(pred(rest, 'gov_defeats'), share=False)} bills in those sessions "
         f"({pred(rest, 'gov_defeats')['sessions']} of the term). How far the house is from a bloc, the best "
         f"bloc's margin (the value of its least willing member, in shares of the house's decisions), is "
@@ -283,35 +335,59 @@ def write_findings(results: Path, out: Path) -> None:
         "",
         "| house | " + " | ".join(LABELS[o.name] for o in ANALYSED) + " |",
         "|---|" + "---|" * len(ANALYSED),
-    ]
-    for house in houses:
-        cells = []
-        for o in ANALYSED:
-            r = pred(house, o.name)
-            if o.kind == "binary":
-                cells.append(f"{pct(r['mean'])} ({pct(r['ci_low'])}-{pct(r['ci_high'])})")
-            elif pd.isna(r["mean"]):  # the margin where some elected houses have fewer than two non-ruling players
-                cells.append("none: some runs elect no bloc to form")
-            else:
-                cells.append(f"{r['mean']:.2f} ({r['point_low']:.2f}-{r['point_high']:.2f})")
-        lines.append(f"| {house} | " + " | ".join(cells) + " |")
-    lines += [
+        *[f"| {house} | " + " | ".join(cell(pred(house, o.name), o.kind == "binary") for o in ANALYSED) + " |"
+          for house in houses],
         "",
         f"Each cell: the posterior predictive mean over {int(pred(whole, 'coalition_formed')['points'])} "
-        f"posterior parameter points and their runs; in brackets, for a probability its 95 % Wilson interval "
-        "taken on the points (each point counts once, with the share of its runs, so the interval carries "
-        "both the parameter uncertainty and the run-to-run noise), for a count the 5th-95th percentiles of "
-        f"the points' means. The rest of the convocation (sessions {pred(rest, 'coalition_formed')['sessions']}) "
-        f"is read from the ABC's own runs, one at each of the {int(pred(rest, 'coalition_formed')['runs'])} "
-        "accepted points: each did what the house did in the record's sessions, so its later sessions are a "
-        f"draw from the posterior predictive. The other rows start afresh ({fresh_runs} runs each).",
+        "parameter points drawn from the posterior and their runs; in brackets, for a probability its 95 % Wilson "
+        "interval taken on the points (each point counts once, with the share of its runs, so the interval "
+        "carries both the parameter uncertainty and the run-to-run noise), or \"none in N runs\" where it never "
+        "happened; for a count, the central range of the points' means that holds the mean (5-95 %, wider "
+        f"where the mean would fall outside). The rest of the convocation (sessions "
+        f"{pred(rest, 'coalition_formed')['sessions']}) is read from the ABC's own runs, one at each of the "
+        f"{int(pred(rest, 'coalition_formed')['runs']):,} prior draws that matched the record, weighted by their "
+        "likelihood of its expulsions: each did what the house did in the record's sessions, so its later "
+        f"sessions are a draw from the posterior predictive. The other rows start afresh ({fresh_runs:,} runs "
+        "each).",
         "",
         "![posterior predictive](figures/calibration_predictive.png)",
         "",
+        "*The answer per house with its uncertainty: dots are posterior predictive means, bars their 95 % "
+        "intervals on posterior points (probabilities) or the range of the points' means (counts).*",
+        "",
+        "## Under what conditions a blocking coalition would form",
+        "",
+        *conditions_text(conditions),
+        "",
+        "![conditions](figures/calibration_conditions.png)",
+        "",
+        "*P(a coalition reaches the blocking minority) against every player's opposition intent, a line per "
+        "risk weight, each cell at posterior points of every other assumption; bands are 95 % intervals.*",
+        "",
+        "## Where over the prior a coalition is within reach",
+        "",
+        f"Scenario discovery with PRIM (Bryant & Lempert 2010; `sim.analysis.scenarios`) over the {draws:,} Sobol "
+        f"points of the prior, leaving out the {scenarios['collapsed']:,} where the ruling party collapsed by its "
+        f"own expulsions in some run (no opposition route): the best bloc's margin, the mean over a point's "
+        f"runs, is positive at {scenarios['within_reach']:,} of them (base rate "
+        f"{pct(float(prim['base_rate'].iloc[0]))}). Coverage: the share of those points the box holds; density: "
+        "the share of the box's points that are such points.",
+        "",
+        "| box | where (prior ranges elsewhere) | coverage | density | share of the prior | points |",
+        "|---|---|---|---|---|---|",
+        *[f"| {r.box} | {r.limits} | {pct(r.coverage)} | {pct(r.density)} | {pct(r.mass)} | {r.points:,} |"
+          for r in prim.itertuples() if pd.notna(r.box)],
+        "",
+        f"{prim['note'].iloc[-1].capitalize() if isinstance(prim['note'].iloc[-1], str) else ''} "
+        + mechanism(scenarios),
+        "",
         "## What the record says about the assumptions",
         "",
-        f"Rejection ABC kept {accepted} parameter points whose run matched every observation. How strongly "
-        "each observation constrains, as the share of prior runs consistent with it alone:",
+        f"ABC drew {prior_draws:,} prior points and ran each once, given the record's expulsions; "
+        f"{len(weighted):,} matched every observation, and weighted by their likelihood of the expulsions they are "
+        f"an effective sample of {ess:,.0f} posterior points (`sim.analysis.posterior`, docs/ODD.md 8.4). How "
+        "strongly each part of the record constrains, as the share of prior runs consistent with it alone (for "
+        "the expulsions, the prior probability of exactly those):",
         "",
         "| observation | observed | tolerance | prior runs consistent |",
         "|---|---|---|---|",
@@ -327,9 +403,11 @@ def write_findings(results: Path, out: Path) -> None:
         "",
         "![posterior](figures/calibration_posterior.png)",
         "",
+        "*Prior (grey) against weighted posterior (line) for every assumption; the ones the record moved first.*",
+        "",
         "## Which assumptions the answer rests on",
         "",
-        f"Sobol indices over the whole prior ({draws} points, each the mean of its replicates; `indices.csv` "
+        f"Sobol indices over the whole prior ({draws:,} points, each the mean of its replicates; `indices.csv` "
         "has S1, ST and their 95 % bootstrap intervals, and Morris mu* and sigma, for every parameter). "
         f"Over the whole prior a blocking coalition forms in {pct(points['coalition_blocking'].mean())} of "
         "runs, so its indices rest on few points and their intervals are wide:",
@@ -338,16 +416,50 @@ def write_findings(results: Path, out: Path) -> None:
         "",
         "![Sobol indices](figures/sensitivity_sobol.png)",
         "",
+        "*Total (bar) and first-order (dot) Sobol indices of each assumption, per outcome.*",
+        "",
         "![Morris screening](figures/sensitivity_morris.png)",
+        "",
+        "*Morris screening: how much each assumption moves an outcome (mu*) against how much that depends on the "
+        "others (sigma).*",
         "",
         "## The seed's claims",
         "",
-        *claims(pred, indices, posterior, region, box,
-                next(o.observed for o in record.observations if o.name == "expulsions")),
+        *claims(pred, indices, posterior, prim, scenarios, feasible),
     ]
     with atomic_path(out / "FINDINGS.md") as tmp:
         tmp.write_text("\n".join(lines))
     print(f"wrote {out / 'FINDINGS.md'} and its figures in {out / 'figures'}/")
+
+
+def conditions_text(conditions: pd.DataFrame) -> list[str]:
+    """Per house of the conditions: where (at which intent and risk weight) a blocking coalition is
+    likelier than not, and what it is at the default, or that it never formed."""
+    first, second = [c for c in conditions.columns if "." in c][:2]
+    lines = []
+    for house, rows in conditions.groupby("house", sort=False):
+        runs, points = int(rows["runs"].sum()), int(rows["points"].iloc[0])
+        if rows["runs_with"].sum() == 0:
+            lines.append(f"- **{house}**: not once in {runs:,} runs over the whole grid ({len(rows)} cells of "
+                         f"{points} posterior points each): at any intent and any risk weight of their priors.")
+            continue
+        best = rows.loc[rows["probability"].idxmax()]
+        likely = rows[rows["ci_low"] > 0.5]
+        where = ("; ".join(f"{r[first]:g} with {r[second]:g}" for _, r in likely.iterrows())
+                 if len(likely) else "in no cell")
+        lines.append(f"- **{house}**: at most {pct(best['probability'])} (95 % {pct(best['ci_low'])}-"
+                     f"{pct(best['ci_high'])}), at `{first}` {best[first]:g} and `{second}` {best[second]:g}; "
+                     f"likelier than not (the whole interval above 50 %) at intent with risk weight: {where}.")
+    return lines
+
+
+def mechanism(scenarios: dict) -> str:
+    """What else happens inside PRIM's first box, against the rest (medians of the counted outcomes)."""
+    median = scenarios["median"]
+    names = sorted({k.rsplit("_", 1)[0] for k in median})
+    parts = [f"{registry.outcome(n).label} {median[f'{n}_inside']:.3g} inside against {median[f'{n}_outside']:.3g}"
+             for n in names if median.get(f"{n}_inside") is not None and median.get(f"{n}_outside") is not None]
+    return ("In the first box the median term has " + "; ".join(parts) + ".") if parts else ""
 
 
 if __name__ == "__main__":

@@ -5,9 +5,9 @@
 OVERRIDES choose the base configuration as for run.py (experiment=registered_opposition, ...); the
 parameters of configs/analysis/uncertainty.yaml vary around it. Writes into
 experiments/results/sensitivity/: indices.csv (one row per method, parameter and outcome),
-points.parquet (every Sobol point with its outcomes, means over replicates), region.csv and
-region.json (where a blocking coalition forms in at least half the runs, and how) and the figures
-sobol.png and morris.png.
+points.parquet (every Sobol point with its outcomes, means over replicates), prim.csv and
+scenarios.json (PRIM's boxes of the prior where a coalition is within reach, and what else happens
+there) and the figures sobol.png and morris.png.
 Re-running resumes: computed chunks are kept. On a SLURM cluster, `--plan-only` writes the plans and
 prints the command that computes their chunks as array jobs (experiments/chunks.py); then run this
 again to gather.
@@ -19,12 +19,14 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from hydra.errors import HydraException
 from study import RESULTS, analysis_arguments, check_analysis, check_counts, check_runs
 
-from sim.analysis.sobol_morris import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
-from sim.analysis.uncertainty import bounds, load_parameters
+from sim.analysis.scenarios import scenario_boxes
+from sim.analysis.sobol_morris import morris_indices, morris_points, sobol_indices, sobol_points
+from sim.analysis.uncertainty import Parameter, load_parameters
 from sim.config import ConfigError
 from sim.figures.analyses import morris_figure, sobol_figure
 from sim.files import atomic_path, write_table
@@ -37,8 +39,9 @@ OUT = RESULTS / "sensitivity"
 # Base samples buy more than replicates: over the prior, runs of one point differ by 2.3 % of the margin's
 # variance (N = 256, 20 replicates), so the indices' bootstrap intervals narrow with N, not with replicates.
 SOBOL_N, REPLICATES, TRAJECTORIES = 1024, 2, 20
-# The region reported: where a coalition reaches the blocking minority in at least half the runs.
-REGION_OUTCOME, REGION_SHARE = "coalition_blocking", 0.5
+# Scenario discovery (ODD 8.6): where over the prior a coalition is within reach (the best bloc's margin
+# positive), leaving out the points where the ruling party collapsed by its own expulsions in some run.
+WITHIN_REACH, COLLAPSE = "coalition_margin", "ruling_collapse"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         plans = {"morris": Plan(base, tuple(params), morris_points(params, args.trajectories, args.seed),
                                 args.replicates, args.seed, chunk_runs=args.chunk_runs),
                  "sobol": Plan(base, tuple(params), sobol_points(params, args.n, args.seed), args.replicates,
-                               args.seed, chunk_runs=args.chunk_runs)}
+                               args.seed, chunk_runs=args.chunk_runs, keep=(COLLAPSE,))}
     except (ConfigError, HydraException, ValueError) as err:
         parser.exit(2, f"error: {err}\n")
     if args.plan_only:
@@ -90,35 +93,38 @@ def main(argv: list[str] | None = None) -> None:
     indices = pd.concat(rows, ignore_index=True)
     write_table(indices, args.out / "indices.csv")
     write_table(table, args.out / "points.parquet")
-    write_region(params, table, args.out)
+    collapsed = sobol.outcome(registry.outcome(COLLAPSE)).max(axis=1) > 0
+    write_scenarios(params, table, collapsed, args.out)
     sobol_figure(indices, args.out / "sobol.png")
     morris_figure(indices, args.out / "morris.png")
     print(indices[indices.method == "sobol"].pivot(index="parameter", columns="outcome", values="ST").round(3))
     print(f"results in {args.out}/")
 
 
-def write_region(params: list, table: pd.DataFrame, out: Path) -> None:
-    """region.csv: per parameter, the range its values span among the points where REGION_OUTCOME holds
-    in at least REGION_SHARE of the runs, against its prior; region.json: how many such points, the
-    density of their box, and what else those points do (the mechanism behind them)."""
-    inside = table[REGION_OUTCOME].to_numpy() >= REGION_SHARE
+def write_scenarios(params: list[Parameter], table: pd.DataFrame, collapsed: np.ndarray, out: Path) -> None:
+    """prim.csv: PRIM's boxes (sim.analysis.scenarios) of the Sobol points where the best bloc's margin,
+    the mean over the point's runs, is positive (a bloc is within reach), among the points where the
+    ruling party collapsed in none of its runs (a house whose ruling party expelled itself out of its
+    majority is not an opposition route); scenarios.json: how many points, how many left out, and the
+    medians of the counted outcomes inside the first box and outside it (the mechanism behind it)."""
     points = table[[p.key for p in params]].to_numpy()
-    prior = bounds(params)
-    box, density = region_envelope(points, inside, prior)
-    region = pd.DataFrame({"parameter": [p.key for p in params], "prior_low": prior[:, 0],
-                           "prior_high": prior[:, 1], "low": box[:, 0], "high": box[:, 1]})
-    region["span"] = (region["high"] - region["low"]) / (region["prior_high"] - region["prior_low"])
-    write_table(region, out / "region.csv")
+    within = table[WITHIN_REACH].to_numpy() > 0
+    boxes = scenario_boxes(params, points, within, ~collapsed)
+    write_table(boxes, out / "prim.csv")
+    first = boxes.iloc[0]
+    inside = np.ones(len(points), dtype=bool)
+    for p in params:
+        if pd.notna(first.get(f"{p.key} low", np.nan)):
+            column = table[p.key].to_numpy()
+            inside &= (column >= first[f"{p.key} low"]) & (column <= first[f"{p.key} high"])
+    inside &= ~collapsed
     counts = [o.name for o in registry.outcomes(analysed=True) if o.kind == "count"]
     median = {f"{c}_{where}": float(table.loc[mask, c].median()) if mask.any() else None
-              for c in counts for where, mask in (("inside", inside), ("outside", ~inside))}
-    # Every point where a coalition forms at all, not only in half the runs: the least of each count there.
-    formed = table["coalition_formed"].to_numpy() > 0
-    least = {c: float(table.loc[formed, c].min()) if formed.any() else None for c in counts}
-    with atomic_path(out / "region.json") as tmp:
-        tmp.write_text(json.dumps({"outcome": REGION_OUTCOME, "share": REGION_SHARE, "points": int(len(points)),
-                                   "inside": int(inside.sum()), "density": density, "median": median,
-                                   "points_with_a_coalition": int(formed.sum()), "least_where_one_forms": least}))
+              for c in counts for where, mask in (("inside", inside), ("outside", ~inside & ~collapsed))}
+    with atomic_path(out / "scenarios.json") as tmp:
+        tmp.write_text(json.dumps({"outcome": WITHIN_REACH, "points": int(len(points)),
+                                   "collapsed": int(collapsed.sum()), "within_reach": int((within & ~collapsed).sum()),
+                                   "median": median}))
 
 
 if __name__ == "__main__":

@@ -196,6 +196,14 @@ CASES = [
          _record(SHARE_TWICE)),
     Case("calibration.py", ("--record", "{tmp}/record.yaml"), ("'defeats': declared outcomes are",),
          _record("  - {name: defeats, observed: 0, tolerance: 0, source: s}\n")),
+    Case("calibration.py", ("--record", "{tmp}/record.yaml"),
+         ("expulsions[0].session = 4: must be a whole session from 1 to 3",),
+         _write("record.yaml", "sessions: 3\nexpulsions:\n  - {session: 4, party: qhp, trigger: speech, source: s}\n"
+                "observations:\n  - {name: gov_defeats, observed: 0, tolerance: 0, source: s}\n")),
+    Case("calibration.py", ("--record", "{tmp}/record.yaml"),
+         ("expulsions[0].trigger = 'tweet': must be one of vote, speech", "observations[0].sessions = [0, 2]"),
+         _write("record.yaml", "sessions: 3\nexpulsions:\n  - {session: 1, party: qhp, trigger: tweet, source: s}\n"
+                "observations:\n  - {name: gov_defeats, sessions: [0, 2], observed: 0, tolerance: 0, source: s}\n")),
     # experiments/findings.py
     Case("findings.py", ("--results", "{tmp}/results", "--write-docs"),
          ("--write-docs: the results are smaller than the documented analyses", "--n = 4, documented 1024",
@@ -281,6 +289,10 @@ def small_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
     store(Path("calibration/abc"), 10, 1)
     for _, experiment, _ in calibration.HOUSES:
         store(Path(f"calibration/predictive_{experiment}"), 2, 1)
+    cells = int(np.prod([len(v) for v in calibration.CONDITIONS.values()]))
+    experiments = {label: experiment for label, experiment, _ in calibration.HOUSES}
+    for label in calibration.CONDITION_HOUSES:
+        store(Path(f"calibration/conditions_{experiments[label]}"), 2 * cells, 1)
     for analysis, (_, tables) in findings.READS.items():
         (results / analysis).mkdir(parents=True, exist_ok=True)
         for name in tables:
@@ -380,7 +392,8 @@ def test_findings_writes_beside_the_results_unless_asked_and_the_docs_only_from_
     monkeypatch.setattr(findings, "write_findings", lambda results, out: written.append(out))
     findings.main(["--results", str(small_results)])
     assert written == [ROOT / "experiments" / "results" / "findings"]
-    for size in ("SOBOL_N", "REPLICATES", "TRAJECTORIES", "DRAWS", "PREDICTIVE_REPLICATES", "POINTS"):
+    for size in ("SOBOL_N", "REPLICATES", "TRAJECTORIES", "DRAWS", "PREDICTIVE_REPLICATES", "POINTS",
+                 "CONDITION_POINTS"):
         monkeypatch.setattr(findings, size, 1)  # as if the small analyses were the documented ones
     results = tmp_path / "results"
     shutil.copytree(small_results, results)

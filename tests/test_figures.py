@@ -13,9 +13,11 @@ import pandas as pd
 import pytest
 from helpers import ROOT, load
 
+from sim.analysis.posterior import conditional_table
 from sim.analysis.uncertainty import load_parameters
 from sim.figures import analyses, results
 from sim.outcomes import registry
+from sim.outcomes.features import Results
 from sim.outcomes.summary import point_estimates
 from sim.runs.replicates import run_experiment
 
@@ -91,6 +93,12 @@ def test_the_analyses_figures_speak_words(drawn, tmp_path):
     prior = low + (high - low) * rng.random((400, len(params)))
     table = pd.DataFrame({"parameter": [p.key for p in params], "low": low, "high": high,
                           "width_ratio": np.linspace(0.4, 1.0, len(params)), "median_shift": 0.0})
-    analyses.posterior_figure(table, prior, prior[:40], tmp_path / "p.png")
+    analyses.posterior_figure(table, prior, prior[:40], tmp_path / "p.png", w=rng.random(40))
+    cells = pd.DataFrame([{"minor.opposition_intent": i, "coalition.risk_weight": r} for i in (0, 0.5, 1)
+                          for r in (0, 0.3)])
+    found = Results({"coalition_blocking": (rng.random((6, 4, 1, 5)) < 0.3).reshape(24, 1, 5) * 40.0}, ["amanat"])
+    conditions = pd.concat([conditional_table(cells, found, "coalition_blocking", slice(0, 5)).assign(house=h)
+                            for h in ("2023 house, whole term", "ruling_minority")])
+    analyses.conditions_figure(conditions, tmp_path / "c.png")
     for fig in drawn:
         _check(fig)

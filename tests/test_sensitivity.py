@@ -1,10 +1,10 @@
 """Known answers for the global sensitivity pipeline (sim.analysis.sobol_morris): the Ishigami function's
-analytic Sobol indices, a linear function's Morris effects, and the box of a known region."""
+analytic Sobol indices, a linear function's Morris effects."""
 
 import numpy as np
 import pytest
 
-from sim.analysis.sobol_morris import morris_indices, morris_points, region_envelope, sobol_indices, sobol_points
+from sim.analysis.sobol_morris import morris_indices, morris_points, sobol_indices, sobol_points
 from sim.analysis.uncertainty import Parameter
 
 A, B = 7.0, 0.1
@@ -50,17 +50,6 @@ def test_morris_mu_star_of_a_linear_function_is_each_slope_times_its_range():
     found = morris_indices(params, points, y, "f", seed=3)
     assert np.allclose(found["mu_star"], [3.0, 4.0, 0.0])
     assert np.allclose(found["sigma"], 0.0, atol=1e-9)
-
-
-def test_the_envelope_of_a_known_region_is_its_box():
-    points = np.random.default_rng(0).random((4000, 3))
-    inside = (points[:, 0] > 0.7) & (points[:, 1] < 0.4)
-    box, density = region_envelope(points, inside, np.array([[0, 1]] * 3))
-    assert np.allclose(box, [[0.7, 1], [0, 0.4], [0, 1]], atol=0.01)  # the third parameter does not matter
-    assert density == 1.0
-    ring = np.abs(points[:, 0] - 0.5) > 0.4  # both ends of one parameter: the box bounds it loosely
-    box, density = region_envelope(points, ring, np.array([[0, 1]] * 3))
-    assert np.allclose(box[0], [0, 1], atol=0.01) and 0.15 < density < 0.25
 
 
 def test_the_analyses_figures_say_when_an_outcome_never_varies_and_show_negative_margins(tmp_path, monkeypatch):

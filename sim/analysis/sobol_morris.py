@@ -53,14 +53,3 @@ def sobol_indices(params: list[Parameter], y: np.ndarray, outcome: str, seed: in
                          "S1": found["S1"], "S1_conf": found["S1_conf"], "ST": found["ST"],
                          "ST_conf": found["ST_conf"]})
 
-
-def region_envelope(points: np.ndarray, inside: np.ndarray, prior: np.ndarray) -> tuple[np.ndarray, float]:
-    """The smallest box (D, 2) holding every `inside` point, in the parameters' units, and its density:
-    the share of all points in that box that are inside (1: the box is the region; small: the box only
-    bounds it, and the region is a thinner set within). Where the inside points are few and clustered,
-    as rare outcomes are, this states their conditions without the peeling choices of PRIM."""
-    if not inside.any():
-        return prior.astype(float).copy(), 0.0
-    box = np.stack([points[inside].min(axis=0), points[inside].max(axis=0)], axis=1)
-    within = ((points >= box[:, 0]) & (points <= box[:, 1])).all(axis=1)
-    return box, float(inside[within].mean())

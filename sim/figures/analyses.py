@@ -124,8 +124,9 @@ def posterior_figure(table: pd.DataFrame, prior: np.ndarray, posterior: np.ndarr
 
 
 def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
-    """Per outcome, per house: the posterior predictive mean (dot); for a share its 95 % interval on
-    posterior points (bar), for a count the 5th-95th percentiles of the per-point means (bar)."""
+    """Per outcome, per house: the posterior predictive mean (dot); for a probability its 95 % interval on
+    posterior points (bar), and "none in N runs" where it never happened; for a count the central range
+    of the per-point means that holds the mean (bar)."""
     outcomes = [o for o in registry.outcomes(analysed=True) if o.name in set(table["outcome"])]
     houses = list(dict.fromkeys(table["house"]))
     fig, axes = plt.subplots(1, len(outcomes), figsize=(4 * len(outcomes), 0.6 * len(houses) + 1.8), sharey=True)
@@ -137,8 +138,13 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
         ax.hlines(y, low, high, color=MAIN_COLOUR, linewidth=4, alpha=0.5)
         ax.plot(rows["mean"], y, "o", color=MAIN_COLOUR)
         ax.set_title(outcome.axis, fontsize=10)
-        ax.set_xlabel("95 % interval on posterior points" if share else "5-95 % of the posterior points' means",
-                      fontsize=8)
+        ax.set_xlabel("95 % interval on posterior points" if share else
+                      "posterior points' means (5-95 %, or wider to hold the mean)", fontsize=8)
+        if share and "runs_with" in rows:
+            for at, (runs, found) in zip(y, rows[["runs", "runs_with"]].to_numpy(), strict=True):
+                if found == 0:
+                    ax.text(0.98, at + 0.28, f"none in {int(runs):,} runs", transform=ax.get_yaxis_transform(),
+                            ha="right", va="center", fontsize=7, color="grey")
         if share:
             ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
