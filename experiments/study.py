@@ -23,12 +23,13 @@ sys.path.insert(0, str(ROOT))
 from sim.config import MAX_SEED  # noqa: E402  (the package is found through ROOT, inserted above)
 
 
-def run_named(name: str, replicates: int) -> pd.DataFrame:
-    """`python run.py experiment=NAME` into experiments/results/NAME (skipped when already complete);
-    a failed run stops the study with run.py's exit code (its error is already on stderr)."""
-    out = RESULTS / name
+def run_named(name: str, replicates: int, *overrides: str, out: Path | None = None) -> pd.DataFrame:
+    """`python run.py experiment=NAME [OVERRIDES]` into `out` (experiments/results/NAME by default;
+    skipped when already complete); a failed run stops the study with run.py's exit code (its error is
+    already on stderr)."""
+    out = out or RESULTS / name
     done = subprocess.run([sys.executable, "run.py", f"experiment={name}", f"run.replicates={replicates}",
-                           f"hydra.run.dir={out}"], cwd=ROOT)
+                           *overrides, f"hydra.run.dir={out}"], cwd=ROOT)
     if done.returncode != 0:
         raise SystemExit(done.returncode)
     return pd.read_parquet(out / "runs.parquet")

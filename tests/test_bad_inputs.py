@@ -25,6 +25,7 @@ from helpers import ROOT, load
 
 sys.path.insert(0, str(ROOT / "experiments"))
 import calibration  # noqa: E402  (the scripts import their neighbours, experiments/ on the path)
+import discipline  # noqa: E402
 import elections  # noqa: E402
 import findings  # noqa: E402
 import named_experiments  # noqa: E402
@@ -42,11 +43,12 @@ PROCESSES = {"run.py": "run.py", "chunks.py": "experiments/chunks.py"}
 MAINS: dict[str, Callable[[list[str]], object]] = {
     "sensitivity.py": sensitivity.main, "calibration.py": calibration.main, "findings.py": findings.main,
     "named_experiments.py": named_experiments.main, "elections.py": elections.main,
-    "opposition_intent.py": opposition_intent.main, "report": report.main, "scaling": scaling.main}
+    "opposition_intent.py": opposition_intent.main, "discipline.py": discipline.main, "report": report.main,
+    "scaling": scaling.main}
 # What would start the work at each argparse entry point: reaching one is a failure of the test.
 WORK = [(sensitivity, "compute"), (sensitivity, "open_store"), (calibration, "evaluate"),
         (findings, "write_findings"), (named_experiments, "run_named"), (elections, "run_named"),
-        (opposition_intent, "run_sweep"),
+        (opposition_intent, "run_sweep"), (discipline, "run_named"),
         (report, "experiment_figures"), (report, "comparison_figure"), (report, "finish_sweep"), (scaling, "recovery")]
 # Bookkeeping that Hydra writes into a run's directory before the run's own checks (not results).
 BOOKKEEPING = (".hydra", "run.log", LOCK, "logs")
@@ -220,6 +222,8 @@ CASES = [
          ("--write-docs with --replicates = 20: the committed figures are drawn from 500",)),
     Case("elections.py", ("--write-docs", "--replicates", "499"), ("--write-docs with --replicates = 499",)),
     Case("elections.py", ("--replicates", "0"), ("--replicates = 0: must be at least 1",)),
+    Case("discipline.py", ("--write-docs", "--replicates", "50"), ("--write-docs with --replicates = 50",)),
+    Case("discipline.py", ("--replicates", "-3"), ("--replicates = -3: must be at least 1",)),
     Case("opposition_intent.py", ("--write-docs", "--replicates", "20"),
          ("--write-docs with --replicates = 20: the committed figures are drawn from 200",)),
     Case("opposition_intent.py", ("--replicates", "0"), ("--replicates = 0: must be at least 1",)),

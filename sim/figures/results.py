@@ -357,3 +357,31 @@ def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
                  fontsize=11)
     fig.tight_layout(rect=(0, 0.07, 1, 1))
     return _save(fig, path)
+
+
+def expulsions_figure(expelled: pd.DataFrame, dims: list[str], replicates: int, path: Path) -> Path:
+    """Per dimension, the expelled deputies' signed distance from the executive's point (rows of
+    expulsions.parquet), stacked by party; and, beside, in which session of the term and for what."""
+    fig, axes = plt.subplots(1, len(dims) + 1, figsize=(4 * (len(dims) + 1), 3.6))
+    bins = np.linspace(-2, 2, 21)
+    parties = list(expelled["party"].value_counts().index)
+    for ax, d in zip(axes, dims, strict=False):
+        values = [expelled.loc[expelled["party"] == p, f"{d}_from_executive"] for p in parties]
+        ax.hist(values, bins=bins, stacked=True, label=parties,
+                color=[PARTY_COLOURS.get(p, MAIN_COLOUR) for p in parties])
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_xlabel(f"{d}: position minus the executive's")
+        ax.set_title(f"{d.capitalize()}: expelled deputies", fontsize=10)
+    axes[0].set_ylabel("expulsions")
+    axes[0].legend(fontsize=7)
+    sessions = expelled.groupby(["session", "trigger"]).size().unstack(fill_value=0)
+    sessions.plot.bar(ax=axes[-1], stacked=True, color={"speech": MAIN_COLOUR, "vote": "#d95f02"}, rot=0)
+    axes[-1].set_xticks(range(len(sessions)), [f"{s + 1}" for s in sessions.index])
+    axes[-1].set_xlabel("session of the term")
+    axes[-1].set_ylabel("expulsions")
+    axes[-1].set_title("When, and for what", fontsize=10)
+    axes[-1].legend(title="trigger", fontsize=8)
+    fig.suptitle(f"Whom the parties expel: {len(expelled)} expulsions in {replicates} baseline terms "
+                 "(left of 0: the anti-Russian side of the executive's stance)", y=1.0, fontsize=11)
+    fig.tight_layout()
+    return _save(fig, path)
