@@ -367,7 +367,7 @@ def expulsions_figure(expelled: pd.DataFrame, dims: list[str], replicates: int, 
     parties = list(expelled["party"].value_counts().index)
     for ax, d in zip(axes, dims, strict=False):
         values = [expelled.loc[expelled["party"] == p, f"{d}_from_executive"] for p in parties]
-        ax.hist(values, bins=bins, stacked=True, label=parties,
+        ax.hist(values, bins=bins, stacked=True, label=[p.replace("_", " ") for p in parties],
                 color=[PARTY_COLOURS.get(p, MAIN_COLOUR) for p in parties])
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel(f"{d}: position minus the executive's")
