@@ -23,7 +23,7 @@ from sim.analysis.uncertainty import Parameter, bounds
 from sim.config import ConfigError
 from sim.model.given import TRIGGERS, GivenExpulsion, GivenExpulsions
 from sim.outcomes import registry
-from sim.outcomes.estimates import range_containing, range_text, weighted_quantiles, wilson
+from sim.outcomes.estimates import none_bound, range_containing, range_text, weighted_quantiles, wilson
 from sim.outcomes.features import Results
 
 
@@ -294,7 +294,7 @@ def predictive_rows(label: str, found: Results, window: slice, w: np.ndarray | N
             happened = (values > 0) & (w > 0)[:, None]
             row["runs_with"], row["points_with"] = int(happened.sum()), int(happened.any(axis=1).sum())
             row["ci_low"], row["ci_high"] = wilson(n_eff * row["mean"], max(round(n_eff), 1))
-            row["mc_bound"] = 1 - 0.05 ** (1 / (n_eff * values.shape[1])) if row["runs_with"] == 0 else float("nan")
+            row["mc_bound"] = none_bound(n_eff * values.shape[1]) if row["runs_with"] == 0 else float("nan")
         else:
             lower, upper, low, high = range_containing(values, np.repeat(w[:, None], values.shape[1], axis=1))
             row["run_range"], row["run_low"], row["run_high"] = range_text(lower, upper), low, high

@@ -43,8 +43,19 @@ def mean(runs: pd.DataFrame, column: str, z: float = 1.96) -> tuple[float, float
 
 
 def share_text(runs: pd.DataFrame, column: str) -> str:
+    """The share with its 95 % interval; where it never happened, that, with what so many runs bound
+    alone (an interval of 0-1.9 % from 0 of 200 says how many runs there were, not what is uncertain)."""
     p, low, high = share(runs, column)
+    if p == 0:
+        n = runs["replicate"].nunique() if "replicate" in runs else len(runs)
+        return f"  none in {len(runs)} runs  (so few runs bound it below {100 * none_bound(n):.1f} % at 95 %)"
     return f"{100 * p:5.1f} %  (95 % CI {100 * low:.1f}-{100 * high:.1f})"
+
+
+def none_bound(n: float) -> float:
+    """The largest probability a run that n independent runs without the event leave at 95 %: 1 - 0.05^(1/n)
+    (about 3/n, the rule of three)."""
+    return 1.0 - 0.05 ** (1.0 / n)
 
 
 def size_text(runs: pd.DataFrame) -> str:
