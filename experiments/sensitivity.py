@@ -109,7 +109,14 @@ def write_scenarios(params: list[Parameter], table: pd.DataFrame, collapsed: np.
     medians of the counted outcomes inside the first box and outside it (the mechanism behind it)."""
     points = table[[p.key for p in params]].to_numpy()
     within = table[WITHIN_REACH].to_numpy() > 0
-    boxes = scenario_boxes(params, points, within, ~collapsed)
+    try:
+        boxes = scenario_boxes(params, points, within, ~collapsed)
+    except ValueError as err:  # too few points for PRIM's least box (a small analysis): said, not drawn
+        print(f"note: no scenario discovery: {err}")
+        kept = ~collapsed
+        boxes = pd.DataFrame([{"box": pd.NA, "points": int(kept.sum()), "cases": int((within & kept).sum()),
+                               "limits": "", "base_rate": float(within[kept].mean()) if kept.any() else 0.0,
+                               "note": f"no box: {err}"}])
     write_table(boxes, out / "prim.csv")
     first = boxes.iloc[0]
     inside = np.ones(len(points), dtype=bool)

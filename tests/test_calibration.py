@@ -2,6 +2,11 @@
 from a record simulated at a chosen parameter point, its expulsions with their timing among it, the
 90 % posterior intervals of the parameters the record identifies cover the truth."""
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -145,3 +150,28 @@ def test_abc_recovers_the_parameters_the_record_identifies(tmp_path: Path):
     assert "executive.agenda_share" in set(identified.parameter)
     covered = (identified.posterior_5 <= identified.truth) & (identified.truth <= identified.posterior_95)
     assert covered.all(), identified
+
+
+SMALL_CALIBRATION = ["--draws", "400", "--points", "4", "--replicates", "1", "--condition-points", "2",
+                     "--workers", "1", "agenda.session_length=20"]
+
+
+def test_a_killed_calibration_resumes_to_the_same_answer(tmp_path: Path):
+    """Killed part way through its ABC runs, the calibration computes only the chunks it lacks and writes
+    the same posterior, predictive answer and conditions, to the byte, as a run never stopped."""
+    whole, killed = tmp_path / "whole", tmp_path / "killed"
+    command = [sys.executable, "experiments/calibration.py", *SMALL_CALIBRATION, "--out"]
+    done = subprocess.run([*command, str(whole)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    proc = subprocess.Popen([*command, str(killed)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 300
+    while not list((killed / "abc").glob("chunk_*.npz")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert 1 <= len(list((killed / "abc").glob("chunk_*.npz"))) < 3 and not (killed / "posterior.csv").exists()
+    done = subprocess.run([*command, str(killed)], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    for name in ("observations.csv", "posterior.csv", "predictive.csv", "conditions.csv"):
+        assert (whole / name).read_bytes() == (killed / name).read_bytes(), name
