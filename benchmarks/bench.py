@@ -5,6 +5,8 @@ Performance section of docs/DEVELOPING.md; no test asserts them, since machines 
 --quick skips the end-to-end runs (1,000 and 10,000 replicates, the 24-point sweep).
 --analysis times only the full Sobol analysis (experiments/sensitivity.py at its defaults), then runs
 it again, kills it halfway through the Sobol points, resumes it, and compares the indices (~25 min).
+--calibration times only experiments/calibration.py at its defaults, from an empty results directory
+(its ABC, the predictive runs and the conditions), and prints its effective sample size.
 """
 
 from __future__ import annotations
@@ -103,9 +105,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="skip the end-to-end runs")
     parser.add_argument("--analysis", action="store_true", help="time only the Sobol analysis and its resumption")
+    parser.add_argument("--calibration", action="store_true", help="time only the calibration at its defaults")
     args = parser.parse_args()
     if args.analysis:
         analysis()
+        return
+    if args.calibration:
+        calibration()
         return
     repeats = 20 if args.quick else 60
     cfg = load_config()
@@ -219,6 +225,17 @@ def analysis() -> None:
         same = (whole / "indices.csv").read_bytes() == (killed / "indices.csv").read_bytes()
         print(f"killed after {done} of {chunks} Sobol chunks; the re-run finished the rest in "
               f"{time.perf_counter() - start:.0f} s; indices.csv identical: {same}")
+
+
+def calibration() -> None:
+    """experiments/calibration.py end to end at its documented size, into an empty directory, timed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        done = subprocess.run([sys.executable, "experiments/calibration.py", "--out", tmp], cwd=ROOT, check=True,
+                              capture_output=True, text=True)
+        wall = time.perf_counter() - start
+        said = next(line for line in done.stdout.splitlines() if line.startswith("ABC:"))
+        print(f"calibration at its defaults, {os.cpu_count()} cores: {wall / 60:.1f} min end to end; {said}")
 
 
 if __name__ == "__main__":
