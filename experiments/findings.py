@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 from calibration import CONDITION_HOUSES, CONDITION_POINTS, CONDITIONS, DRAWS, HOUSES, POINTS, REST
 from calibration import REPLICATES as PREDICTIVE_REPLICATES
-from sensitivity import REPLICATES, SOBOL_N, TRAJECTORIES
+from sensitivity import REPLICATES, SCENARIO_DRAWS, SOBOL_N, TRAJECTORIES
 from study import RECORD, RESULTS, ROOT, check_output
 
 from sim.analysis.feasibility import feasibility_text
@@ -252,6 +252,9 @@ def smaller_than_documented(results: Path) -> list[str]:
         if plan is not None:  # Saltelli's scheme has N (D + 2) points, Morris's trajectories (D + 1)
             at_least(f"sensitivity {flag}", len(plan.points) // (len(plan.parameters) + per_point), documented)
             at_least(f"sensitivity --replicates ({name})", plan.replicates, REPLICATES)
+    scenarios = plan_of(sensitivity / "scenarios")
+    if scenarios is not None:
+        at_least("sensitivity --scenario-draws", len(scenarios.points), SCENARIO_DRAWS)
     abc = plan_of(calibration / "abc")
     if abc is not None:
         at_least("calibration --draws", len(abc.points), DRAWS)
@@ -366,11 +369,12 @@ def write_findings(results: Path, out: Path) -> None:
         "",
         "## Where over the prior a coalition is within reach",
         "",
-        f"Scenario discovery with PRIM (Bryant & Lempert 2010; `sim.analysis.scenarios`) over the {draws:,} Sobol "
-        f"points of the prior, leaving out the {scenarios['collapsed']:,} where the ruling party collapsed by its "
-        f"own expulsions in some run (no opposition route): the best bloc's margin, the mean over a point's "
-        f"runs, is positive at {scenarios['within_reach']:,} of them (base rate "
-        f"{pct(float(prim['base_rate'].iloc[0]))}). Coverage: the share of those points the box holds; density: "
+        f"Scenario discovery with PRIM (Bryant & Lempert 2010; `sim.analysis.scenarios`, docs/ODD.md 8.6) over "
+        f"{scenarios['points']:,} independent draws from the prior, one run each, leaving out the "
+        f"{scenarios['collapsed']:,} runs where the ruling party collapsed by its own expulsions (no opposition "
+        f"route): the best bloc's margin is positive in some session of {scenarios['within_reach']:,} of them "
+        f"(base rate {pct(float(prim['base_rate'].iloc[0]))}), so the least box PRIM may peel to holds "
+        f"{pct(scenarios['least_mass'])} of the draws. Coverage: the share of those runs the box holds; density: "
         "the share of the box's points that are such points.",
         "",
         "| box | where (prior ranges elsewhere) | coverage | density | share of the prior | points |",

@@ -152,6 +152,7 @@ CASES = [
          ("behavior.loyalty_mean=1.5", "must be in [0.0, 1.0]")),
     # experiments/sensitivity.py
     Case("sensitivity.py", ("--trajectories", "1"), ("--trajectories = 1: must be at least 2",)),
+    Case("sensitivity.py", ("--scenario-draws", "0"), ("--scenario-draws = 0: must be at least 1",)),
     Case("sensitivity.py", ("run.replicates=999", "run.seed=5"),
          ("run.replicates=999 run.seed=5: the analyses do not read run.*", "--replicates", "--seed")),
     Case("sensitivity.py", ("--seed", "-1"), ("--seed = -1: must be in [0, ",)),
@@ -290,6 +291,7 @@ def small_results(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     store(Path("sensitivity/sobol"), 4 * (d + 2), 1)
     store(Path("sensitivity/morris"), 2 * (d + 1), 1)
+    store(Path("sensitivity/scenarios"), 10, 1)
     store(Path("calibration/abc"), 10, 1)
     for _, experiment, _ in calibration.HOUSES:
         store(Path(f"calibration/predictive_{experiment}"), 2, 1)
@@ -397,7 +399,7 @@ def test_findings_writes_beside_the_results_unless_asked_and_the_docs_only_from_
     findings.main(["--results", str(small_results)])
     assert written == [ROOT / "experiments" / "results" / "findings"]
     for size in ("SOBOL_N", "REPLICATES", "TRAJECTORIES", "DRAWS", "PREDICTIVE_REPLICATES", "POINTS",
-                 "CONDITION_POINTS"):
+                 "CONDITION_POINTS", "SCENARIO_DRAWS"):
         monkeypatch.setattr(findings, size, 1)  # as if the small analyses were the documented ones
     results = tmp_path / "results"
     shutil.copytree(small_results, results)

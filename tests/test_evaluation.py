@@ -104,6 +104,7 @@ def test_an_unreadable_chunk_is_named_and_computed_again_on_resume(tmp_path: Pat
 
 
 SMALL_ANALYSIS = ["--n", "4", "--replicates", "2", "--trajectories", "2", "--workers", "1", "--chunk-runs", "2",
+                  "--scenario-draws", "20",
                   "agenda.session_length=20", "agenda.sessions_per_term=2"]
 
 
