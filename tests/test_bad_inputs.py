@@ -61,6 +61,7 @@ class Case:
     named: tuple[str, ...]  # what its error must say
     setup: Callable[[Path], int | None] | None = None  # files the case needs; a descriptor to close after
     results: bool = False  # whether it needs small analyses' results in {tmp}/results (see small_results)
+    unsaid: tuple[str, ...] = ()  # what its error must not say: advice that does not fit this input
 
     def __str__(self) -> str:
         return f"{self.entry} {' '.join(self.args)}".replace("{tmp}", "TMP")
@@ -252,8 +253,9 @@ CASES = [
     Case("report", ("{tmp}/sweep",), ("{tmp}/sweep/a=1/runs.parquet: cannot be read", "run the sweep's command again"),
          lambda tmp: _sweep(tmp)),
     # python -m sim.analysis.scaling
-    Case("scaling", ("{tmp}/none",), ("{tmp}/none: no such directory",)),
-    Case("scaling", ("{tmp}/file",), ("{tmp}/file: not a directory",), _write("file", "")),
+    Case("scaling", ("{tmp}/none",), ("{tmp}/none: the directory does not exist",), unsaid=("record_roll_calls",)),
+    Case("scaling", ("{tmp}/file",), ("{tmp}/file: not a directory",), _write("file", ""),
+         unsaid=("record_roll_calls",)),
     Case("scaling", ("{tmp}/plain",), ("{tmp}/plain: not a job directory (no runs.parquet",), _mkdir("plain")),
     Case("scaling", ("{tmp}/job",), ("{tmp}/job: no voteview.parquet or legislators.parquet",
                                      "run.record_roll_calls=true"), lambda tmp: _job(tmp)),
@@ -346,6 +348,8 @@ def test_a_bad_input_stops_before_any_work_naming_it(case: Case, tmp_path: Path,
     assert code == 2, error
     for text in case.named:
         assert text.replace("{tmp}", str(tmp_path)) in error, error
+    for text in case.unsaid:
+        assert text not in error, error
     assert "Traceback" not in error
     written = [str(p) for p in _files(tmp_path) - before if not set(p.parts) & set(BOOKKEEPING)]
     assert not written, written

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from helpers import ROOT
 from joblib import Parallel, delayed
+from joblib.externals.loky.process_executor import TerminatedWorkerError
 from joblib.parallel import BACKENDS
 
 from sim.runs.lifeline import running, start_loky_workers_watching
@@ -98,6 +99,19 @@ def test_a_joblib_worker_ends_with_the_run_though_it_never_had_a_job(monkeypatch
         assert not any(running(pid) for pid in workers)
     finally:
         run.kill()
+
+
+def test_a_joblib_worker_that_starts_after_its_run_has_ended_takes_no_job(monkeypatch, tmp_path):
+    """A worker can take longer to start than its run lives (a busy machine, a run killed as it
+    starts its workers): it must end before it takes a job, not run one for a run that has gone."""
+    monkeypatch.setitem(BACKENDS, "loky", BACKENDS["loky"])  # restored after the test
+    run = subprocess.Popen(["true"])  # stands in for the run, ended before any worker starts
+    run.wait()
+    start_loky_workers_watching(run.pid)
+    with pytest.raises(TerminatedWorkerError):
+        Parallel(n_jobs=2, backend="loky")(delayed(Path.touch)(tmp_path / str(job)) for job in range(4))
+    assert list(tmp_path.iterdir()) == []
+    assert not any(running(pid) for pid in _loky_workers())
 
 
 def _loky_workers() -> list[int]:

@@ -77,12 +77,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("job", type=Path, help="a job directory written with run.record_roll_calls=true")
     args = parser.parse_args(argv)
     job = args.job
+    # A path that is wrong is a typo or a job not yet run, not a job run without its roll calls.
     if not job.exists():
-        parser.error(f"{job}: no such directory; give the directory of a job that run.py ran with "
-                     "run.record_roll_calls=true")
+        parser.error(f"{job}: the directory does not exist; check the path (a job's directory is the "
+                     "hydra.run.dir it ran into)")
     if not job.is_dir():
-        parser.error(f"{job}: not a directory; give the directory of a job that run.py ran with "
-                     "run.record_roll_calls=true")
+        parser.error(f"{job}: not a directory; give the directory of a job that run.py ran")
     missing = [name for name in TABLES if not (job / name).exists()]
     if missing and not (job / "runs.parquet").exists():
         parser.error(f"{job}: not a job directory (no runs.parquet, no {' or '.join(missing)}); give the directory "

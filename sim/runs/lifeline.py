@@ -44,10 +44,14 @@ def running(pid: int) -> bool:
 
 
 def exit_with(pid: int) -> None:
-    """Start a daemon thread that ends this process once process `pid` has ended (once per process:
-    a launcher's worker runs many jobs)."""
+    """End this process at once if process `pid` has ended, else start a daemon thread that ends it
+    once `pid` has (once per process: a launcher's worker runs many jobs)."""
     if pid in _watching or pid == os.getpid():
         return
+    # Checked here rather than left to the thread: a worker that has been starting up for longer than
+    # its run lived must not take a job in the moment before the thread looks.
+    if not running(pid):
+        os._exit(1)
     _watching.add(pid)
 
     def watch() -> None:
