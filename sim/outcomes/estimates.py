@@ -48,7 +48,9 @@ def share_text(runs: pd.DataFrame, column: str) -> str:
     p, low, high = share(runs, column)
     if p == 0:
         n = runs["replicate"].nunique() if "replicate" in runs else len(runs)
-        return f"  none in {len(runs)} runs  (so few runs bound it below {100 * none_bound(n):.1f} % at 95 %)"
+        # Terms of one replicate are not independent draws: the bound is taken on replicates.
+        what = f"{len(runs)} runs" if len(runs) == n else f"{len(runs)} terms of {n} replicates"
+        return f"  none in {what}  (so few bound it below {100 * none_bound(n):.1f} % at 95 %)"
     return f"{100 * p:5.1f} %  (95 % CI {100 * low:.1f}-{100 * high:.1f})"
 
 
