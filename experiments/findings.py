@@ -40,8 +40,8 @@ FIGURES = {("sensitivity", "sobol.png"): "sensitivity_sobol.png",
            ("calibration", "conditions.png"): "calibration_conditions.png"}
 # What the text reads from each analysis, besides its figures, and the command that writes them.
 READS = {"voting_power": ("python experiments/voting_power.py", ("feasibility.csv",)),
-         "sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "prim.csv", "scenarios.json",
-                                                               "points.parquet")),
+         "sensitivity": ("python experiments/sensitivity.py", ("indices.csv", "prim.csv", "prim_near.csv",
+                                                               "scenarios.json", "points.parquet")),
          "calibration": ("python experiments/calibration.py", ("observations.csv", "posterior.csv", "predictive.csv",
                                                                "posterior_points.parquet", "conditions.csv"))}
 ANALYSED = registry.outcomes(analysed=True)
@@ -51,7 +51,8 @@ WHOLE = HOUSES[0][0]
 
 
 def pct(x: float) -> str:
-    return f"{100 * x:.1f} %"
+    """A share in percent: one decimal, or two significant digits below 0.1 % (0.015 %, not 0.0 %)."""
+    return f"{100 * x:.2g} %" if 0 < x < 0.001 else f"{100 * x:.1f} %"
 
 
 def interval(row: pd.Series, share: bool = True) -> str:
@@ -63,13 +64,16 @@ def interval(row: pd.Series, share: bool = True) -> str:
     if share:
         return (f"{pct(row['mean'])} (95 % interval {pct(row['ci_low'])}-{pct(row['ci_high'])}, in "
                 f"{row['runs_with']:.0f} of {row['runs']:,.0f} runs)")
+    whole = float(row["run_low"]).is_integer() and float(row["run_high"]).is_integer()
+    low, high = (f"{row['run_low']:.0f}", f"{row['run_high']:.0f}") if whole else (f"{row['run_low']:.2f}",
+                                                                                  f"{row['run_high']:.2f}")
     return (f"{row['mean']:.2f} (posterior points' means, {row['point_range']}: {row['point_low']:.2f} to "
-            f"{row['point_high']:.2f}; single runs, {row['run_range']}: {row['run_low']:.0f} to {row['run_high']:.0f})")
+            f"{row['point_high']:.2f}; single runs, {row['run_range']}: {low} to {high})")
 
 
 def none_in(row: pd.Series) -> str:
-    """'none in N runs at M posterior points', and what that many runs bound, apart from the parameters."""
-    return (f"none in {row['runs']:,.0f} runs at {row['points']:,.0f} posterior points (the Monte Carlo bound "
+    """'none of N runs at M posterior points', and what that many runs bound, apart from the parameters."""
+    return (f"none of {row['runs']:,.0f} runs at {row['points']:,.0f} posterior points (the Monte Carlo bound "
             f"alone, from {row['effective_points'] * row['runs'] / row['points']:,.0f} effective runs: below "
             f"{pct(row['mc_bound'])} a run at 95 %)")
 
@@ -281,6 +285,7 @@ def write_findings(results: Path, out: Path) -> None:
     feasibility = pd.read_csv(results / "voting_power" / "feasibility.csv").convert_dtypes()  # counts as integers
     indices = pd.read_csv(sensitivity / "indices.csv")
     prim = pd.read_csv(sensitivity / "prim.csv")
+    near = pd.read_csv(sensitivity / "prim_near.csv")
     scenarios = json.loads((sensitivity / "scenarios.json").read_text())
     points = pd.read_parquet(sensitivity / "points.parquet")
     observations = pd.read_csv(calibration / "observations.csv")
@@ -377,12 +382,16 @@ def write_findings(results: Path, out: Path) -> None:
         f"{pct(scenarios['least_mass'])} of the draws. Coverage: the share of those runs the box holds; density: "
         "the share of the box's points that are such points.",
         "",
-        "| box | where (prior ranges elsewhere) | coverage | density | share of the prior | points |",
-        "|---|---|---|---|---|---|",
-        *[f"| {r.box} | {r.limits} | {pct(r.coverage)} | {pct(r.density)} | {pct(r.mass)} | {r.points:,} |"
-          for r in prim.itertuples() if pd.notna(r.box)],
+        *box_table(prim),
         "",
-        f"{prim['note'].iloc[-1].capitalize() if isinstance(prim['note'].iloc[-1], str) else ''} "
+        f"Within reach is too rare for boxes of much meaning, so PRIM also describes where a bloc is near it: "
+        f"its least willing member short by at most {-scenarios['near']:g} of the house's decisions (twice the "
+        f"most an opposition bloc's power can be worth there), in {scenarios['near_reach']:,} of the draws "
+        f"(base rate {pct(float(near['base_rate'].iloc[0]))}):",
+        "",
+        *box_table(near),
+        "",
+        (f"{prim['note'].iloc[-1].capitalize()}. " if isinstance(prim['note'].iloc[-1], str) else "")
         + mechanism(scenarios),
         "",
         "## What the record says about the assumptions",
@@ -434,6 +443,17 @@ def write_findings(results: Path, out: Path) -> None:
     with atomic_path(out / "FINDINGS.md") as tmp:
         tmp.write_text("\n".join(lines))
     print(f"wrote {out / 'FINDINGS.md'} and its figures in {out / 'figures'}/")
+
+
+def box_table(boxes: pd.DataFrame) -> list[str]:
+    """PRIM's boxes as a table, or the one line that says why there is none."""
+    rows = [r for r in boxes.itertuples() if pd.notna(r.box)]
+    if not rows:
+        return [f"PRIM found no box: {boxes['note'].iloc[-1]}."]
+    return ["| box | where (prior ranges elsewhere) | coverage | density | share of the prior | draws |",
+            "|---|---|---|---|---|---|",
+            *[f"| {r.box} | {r.limits} | {pct(r.coverage)} | {pct(r.density)} | {pct(r.mass)} | {r.points:,} |"
+              for r in rows]]
 
 
 def conditions_text(conditions: pd.DataFrame) -> list[str]:

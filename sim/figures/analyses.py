@@ -143,7 +143,7 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
         if share and "runs_with" in rows:
             for at, (runs, found) in zip(y, rows[["runs", "runs_with"]].to_numpy(), strict=True):
                 if found == 0:
-                    ax.text(0.98, at + 0.28, f"none in {int(runs):,} runs", transform=ax.get_yaxis_transform(),
+                    ax.text(0.98, at, f"none in {int(runs):,} runs", transform=ax.get_yaxis_transform(),
                             ha="right", va="center", fontsize=7, color="grey")
         if share:
             ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
