@@ -29,7 +29,7 @@ def sobol_figure(indices: pd.DataFrame, path: Path) -> Path:
     for ax, outcome in zip(axes, analysed, strict=True):
         rows = sobol[sobol.outcome == outcome.name].set_index("parameter").reindex(order)
         ax.set_title(outcome.axis, fontsize=10)
-        if rows["ST"].isna().all():
+        if not rows["ST"].fillna(0).any():  # NaN or 0 everywhere: the outcome never varied over the points
             ax.text(0.5, 0.5, "never varies:\nno variance to share", ha="center", va="center",
                     transform=ax.transAxes, color="grey")
         st = rows["ST"].clip(0, 1)
