@@ -26,6 +26,7 @@ The margin (best_margin) is worked out without the shocks: how far the house is,
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -109,11 +110,16 @@ def values(members: np.ndarray, players: Players, chamber: Chamber, cfg: Coaliti
             - cfg.rivalry_cost * rival_inside - (cfg.risk_weight * players.risk + players.cost))
 
 
-def hopeful(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
+def hopeful(players: Players, chamber: Chamber, cfg: CoalitionConfig, slack: float = 0.0) -> np.ndarray:
     """Players who could gain from some coalition. Power is at most the chamber's reach, and distance
     and rivals only subtract, so a player with intent * reach < risk_weight * risk + cost would leave
-    any coalition and never join one."""
-    return players.intent * chamber.reach - (cfg.risk_weight * players.risk + players.cost) > 0
+    any coalition and never join one. With `slack`, also those short of it by at most that much."""
+    return players.intent * chamber.reach - (cfg.risk_weight * players.risk + players.cost) > -slack
+
+
+# The bound of hopeful() and a member's value add the same terms in another order, so they may differ
+# by a few units of rounding: players this close to the bound are kept as if they could gain.
+ROUNDING = 1e-9
 
 
 def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.ndarray | None = None) -> np.ndarray:
@@ -133,15 +139,18 @@ def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.nda
         if len(candidates) >= 2:
             members[_leave_and_join(shocked, chamber, cfg, candidates)] = True
         return members
+    # A stable bloc has two members or more, each of whom gains: most sessions no two players can.
+    if np.count_nonzero(hopeful(replace(players, cost=players.cost - shock), chamber, cfg, ROUNDING)) < 2:
+        return members
     subsets, inside, _ = _blocs(tuple(int(s) for s in players.seats), chamber)
-    value = _values_table(players, chamber, cfg) - (cfg.risk_weight * players.risk - shock)
-    willing = np.flatnonzero((value >= 0).all(axis=1))  # no member would leave (+inf: not a member)
+    value = _values_table(players, chamber, cfg) - (cfg.risk_weight * players.risk - shock)[:, None]
+    willing = np.flatnonzero((value >= 0).all(axis=0))  # no member would leave (+inf: not a member)
     if len(willing) == 0:
         return members
     row_of = np.full(1 << n, -1)
     row_of[subsets] = np.arange(len(subsets))
     # Each outsider's value of the bloc it would join (a member's own entry is the bloc's, >= 0).
-    joining = value[row_of[subsets[willing, None] | (1 << np.arange(n))], np.arange(n)]
+    joining = value[np.arange(n), row_of[subsets[willing, None] | (1 << np.arange(n))]]
     stable = willing[np.where(inside[willing], True, joining <= 0).all(axis=1)]
     if len(stable) == 0:
         return members
@@ -190,22 +199,28 @@ def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> flo
             best = max(best, float(v.min()))
             members[int(np.argmin(v))] = False
         return best
-    return float(np.max(np.min(_values_table(players, chamber, cfg) - cfg.risk_weight * players.risk, axis=1)))
+    return float(np.max(np.min(_values_table(players, chamber, cfg) - (cfg.risk_weight * players.risk)[:, None],
+                               axis=0)))
 
 
-# Blocs x players values kept per house up to this many numbers (14 players: 229,000, 1.8 MB); for a
-# lockstep batch of up to 50 houses, 64 houses are kept.
+# Blocs x players values kept per house up to this many numbers (14 players: 229,000, 1.8 MB), and up
+# to this many bytes in all: a lockstep batch opens its houses' sessions in turn, so the tables of every
+# house of the batch must fit (an analysis's 200 houses of 14 players: 370 MB), or each would be
+# dropped before its house's next session.
 CACHED_VALUES = (1 << 14) * 14
+CACHED_BYTES = 400 * 2**20
 
 
 def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
-    """(blocs, players): every member's value of every bloc of two or more (the rows of _blocs), before
+    """(players, blocs): every member's value of every bloc of two or more (the rows of _blocs), before
     its risk and its shock; +inf where the player is not in the bloc (so that a bloc's least willing
-    member is its row's minimum). Only the players' risk and shocks change from session to session: the
-    rest is worked out once per house and kept."""
+    member is its column's minimum). A row per player, so that a bloc's minimum is an elementwise
+    minimum of a dozen long rows rather than a dozen numbers a bloc (about 6x faster). Only the
+    players' risk and shocks change from session to session: the rest is worked out once per house and
+    kept."""
     key = _Key(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
     n = len(players.seats)
-    return _kept_bloc_values(key) if (1 << n) * n <= CACHED_VALUES else _bloc_values(key)
+    return _KEPT.get(key) if (1 << n) * n <= CACHED_VALUES else _bloc_values(key)
 
 
 def _member_values(players: Players, distance_weight: float, rivalry_cost: float, subsets: np.ndarray,
@@ -246,10 +261,30 @@ def _bloc_values(key: _Key) -> np.ndarray:
     p = key.players
     subsets, inside, table = _blocs(tuple(int(s) for s in p.seats), key.chamber)
     value = _member_values(p, key.distance_weight, key.rivalry_cost, subsets, inside, table) - p.cost
-    return np.where(inside, value, np.inf)
+    return np.ascontiguousarray(np.where(inside, value, np.inf).T)
 
 
-_kept_bloc_values = lru_cache(maxsize=64)(_bloc_values)
+class _Tables:
+    """_bloc_values kept by key, the least recently used dropped beyond CACHED_BYTES. A house's key
+    changes when a seat changes hands, so the old tables are dropped as they age."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.used = budget, 0
+        self.tables: OrderedDict[_Key, np.ndarray] = OrderedDict()
+
+    def get(self, key: _Key) -> np.ndarray:
+        table = self.tables.get(key)
+        if table is not None:
+            self.tables.move_to_end(key)
+            return table
+        table = self.tables[key] = _bloc_values(key)
+        self.used += table.nbytes
+        while self.used > self.budget and len(self.tables) > 1:
+            self.used -= self.tables.popitem(last=False)[1].nbytes
+        return table
+
+
+_KEPT = _Tables(CACHED_BYTES)
 
 
 def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
@@ -287,10 +322,11 @@ class Coalition:
 
 
 def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
-         cfg: CoalitionConfig, rng: np.random.Generator) -> tuple[Coalition | None, float]:
+         cfg: CoalitionConfig, rng: np.random.Generator, margin: bool = True) -> tuple[Coalition | None, float]:
     """The game among the non-ruling parties with seated deputies (each a bloc, its risk the mean fear
     of its deputies) and the self-nominated deputies (each alone): the coalition formed (None when
-    nobody joins) and the best bloc's margin (best_margin; NaN with fewer than two players).
+    nobody joins) and the best bloc's margin (best_margin; NaN with fewer than two players, or when
+    `margin` is False: a session that keeps no record needs none).
     A player's fixed net cost is its coordination cost plus the rents it forfeits (cooptation_rent
     times its regime alignment) less its visibility gain (visibility times its intent); the session's
     shocks are drawn from `rng`, one per player."""
@@ -319,9 +355,9 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
                       tuple(float(f) for f in frequency))
     members = form(players, chamber, cfg, shock=cfg.choice_noise * rng.logistic(size=len(players.seats)))
-    margin = best_margin(players, chamber, cfg)
+    best = best_margin(players, chamber, cfg) if margin else float("nan")
     if not members.any():
-        return None, margin
+        return None, best
     member_seats = players.seats[members]
     party_mask = np.zeros(rows, dtype=bool)
     party_mask[np.array(members_of, dtype=np.int64)[members[: len(members_of)]]] = True
@@ -333,4 +369,4 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
         power=power(chamber, int(member_seats.sum()), players.seats[~members]),
         gain=gain_rows(equal_salience(len(centre)), centre),
         intent=float(member_seats @ players.intent[members] / member_seats.sum()),
-    ), margin
+    ), best

@@ -30,12 +30,15 @@ class MajilisModel(mesa.Model):
         composition: Composition | None = None,
         warm: bool = True,
         given: GivenExpulsions | None = None,
+        validated: bool = False,
     ) -> None:
         """The house of `composition` (else the configured or elected one), warmed up now (ODD 5.1), or,
         with warm=False, at its first step or by run_lockstep together with the houses beside it. With
         `given`, the expulsions of its first sessions are those given (sim.model.given), and
-        `log_likelihood` is the log-probability that its own draws would have made them."""
-        validate(cfg)
+        `log_likelihood` is the log-probability that its own draws would have made them. The
+        configuration is checked (sim.config.validate) unless the caller says it was (`validated`)."""
+        if not validated:
+            validate(cfg)
         super().__init__(rng=rng)
         self.cfg, self.behavior = cfg, cfg.behavior
         self.dimensions = len(cfg.dimensions)
@@ -143,7 +146,7 @@ class MajilisModel(mesa.Model):
         (the warm-up's) leaves no record."""
         drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=self.dimensions)
         self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
-        self._form_coalition()
+        self._form_coalition(margin=keep)
         seats, parties, b = self.seats, self.parties, self.behavior
         a = draw_session(self.rng, self.cfg.agenda, self.cfg.rules, self.dimensions, self.executive.agenda_share,
                          np.flatnonzero(seats.seated), self.members, b.noise_sd)
@@ -316,11 +319,12 @@ class MajilisModel(mesa.Model):
         with np.errstate(invalid="ignore", divide="ignore"):
             return hazard, np.where(dissent > 0, votes / np.where(dissent > 0, dissent, 1.0), 0.0)
 
-    def _form_coalition(self) -> None:
-        """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition)."""
+    def _form_coalition(self, margin: bool) -> None:
+        """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition);
+        with `margin`, the best bloc's margin is worked out for the record."""
         c = self.cfg.coalition
         self.coalition, self.margin = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency,
-                                                     c, self.rng) if c.enabled else (None, float("nan"))
+                                                     c, self.rng, margin) if c.enabled else (None, float("nan"))
         self.parties.set_coalition(self.coalition.parties if self.coalition else None)
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
 

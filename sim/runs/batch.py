@@ -12,7 +12,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from sim.config import Config
+from sim.config import Config, validate
 from sim.model.given import GivenExpulsions
 from sim.model.model import MajilisModel, run_lockstep
 from sim.runs.lifeline import exit_with
@@ -24,11 +24,15 @@ def run_houses(houses: Sequence[tuple[Config, np.random.SeedSequence]], read: Ca
                given: GivenExpulsions | None = None) -> list[T]:
     """Build a house for each (config, seed), each given the expulsions `given` (sim.model.given), run
     them all to the end in one lockstep batch (sim.model.model.run_lockstep: each ends as it would
-    alone), and return `read` of each, in order."""
+    alone), and return `read` of each, in order. Each distinct configuration is checked once, not once
+    a house: the replicates of a job or a point share theirs."""
+    for cfg in {id(cfg): cfg for cfg, _ in houses}.values():
+        validate(cfg)
     models: list[MajilisModel] = []
     try:
         for cfg, seed in houses:
-            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed), warm=False, given=given))
+            models.append(MajilisModel(cfg, rng=np.random.default_rng(seed), warm=False, given=given,
+                                       validated=True))
         run_lockstep(models)  # warms them up together first
         return [read(model) for model in models]
     finally:

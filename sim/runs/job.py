@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from sim.config import Config
-from sim.figures.results import experiment_figures
 from sim.files import atomic_path, parquet_stream, write_csv_copy, write_table
 from sim.outcomes.summary import summarize, summary_text
 from sim.runs.fingerprint import fingerprint
@@ -119,5 +118,7 @@ def _compute(cfg: Config, out: Path) -> pd.DataFrame:
     outcomes = columns[columns.index("replicate") + 1:]
     write_table(summarize(runs, outcomes), out / "summary.csv")
     if cfg.run.figures:
+        from sim.figures.results import experiment_figures  # matplotlib costs a run without figures 0.2 s
+
         experiment_figures(runs, out)
     return runs
