@@ -24,7 +24,7 @@ class House(Protocol):
     cfg: Config
     seats: Seats
     parties: PartyTable
-    occupant: list[Deputy | None]
+    deputy_ids: np.ndarray
 
 
 class Deputy(mesa.Agent):
@@ -92,7 +92,7 @@ class Deputy(mesa.Agent):
 
     @property
     def seated(self) -> bool:
-        return bool(self.house.seats.seated[self.seat]) and self.house.occupant[self.seat] is self
+        return bool(self.house.seats.seated[self.seat]) and self.house.deputy_ids[self.seat] == self.unique_id
 
 
 @dataclass

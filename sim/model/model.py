@@ -19,6 +19,9 @@ from sim.model.rollcall import Bill, Chamber, Sitting
 from sim.model.rules import blocking_minority, thresholds
 from sim.model.seats import Seats
 
+# The id of nobody: a vacant seat's (deputies' ids count from 1).
+NOBODY = 0
+
 
 class MajilisModel(mesa.Model):
     """The 98-seat Majilis (or any configured house) voting on a term of bills."""
@@ -70,8 +73,13 @@ class MajilisModel(mesa.Model):
         self.chamber = Chamber(exec_gain=gain_rows(equal_salience(self.dimensions), self.executive.ideal),
                                executive_terms=self.executive_terms, independent=self.parties.independent)
         self.seats = Seats(comp, self.parties, cfg)
-        self.occupant: list[Deputy | None] = [None] * self.members
-        # Every deputy who ever sat, by Mesa id, as seated: party row, district seat or not, true position.
+        # Who sits in each seat, by id. The Mesa agent of a deputy is made only when
+        # something asks for it (`agents`, `occupant`: a DataCollector, the browser view, a test): a
+        # run that reads its arrays alone makes none, and 100 agents made and removed cost a term 1 ms.
+        self.deputy_ids = np.full(self.members, NOBODY, dtype=np.int64)
+        self.last_id = NOBODY  # ids count from 1 in the order deputies sit down, as Mesa's own do
+        self._agents: dict[int, Deputy] = {}  # the agents made so far, by seat
+        # Every deputy who ever sat, by id, as seated: party row, district seat or not, true position.
         self.seated_as: dict[int, tuple[int, bool, np.ndarray]] = {}
         self._seat_new_deputies(np.arange(self.members))
 
@@ -103,6 +111,34 @@ class MajilisModel(mesa.Model):
         ids = getattr(mesa.Agent, "_ids", None)
         if isinstance(ids, dict):
             ids.pop(self, None)
+
+    @property
+    def agents(self) -> mesa.agent.AgentSet:
+        """Mesa's set of the model's agents: a Deputy for each seated deputy, made now if not yet."""
+        if hasattr(self, "deputy_ids"):  # Mesa's own __init__ may ask before the house is built
+            for seat in np.flatnonzero(self.deputy_ids != NOBODY):
+                self.deputy(int(seat))
+        return super().agents
+
+    @property
+    def occupant(self) -> list[Deputy | None]:
+        """The Deputy in each seat (None: vacant)."""
+        return [None if i == NOBODY else self.deputy(seat) for seat, i in enumerate(self.deputy_ids)]
+
+    def deputy(self, seat: int) -> Deputy:
+        """The Mesa agent of the deputy who sits in `seat`, made if not yet."""
+        agent = self._agents.get(seat)
+        if agent is None:
+            agent = self._agents[seat] = Deputy(self, seat)
+            agent.unique_id = int(self.deputy_ids[seat])
+        return agent
+
+    def _unseat(self, seat: int) -> None:
+        """The deputy of `seat` leaves it (and the model: its agent, if made, too)."""
+        self.deputy_ids[seat] = NOBODY
+        agent = self._agents.pop(seat, None)
+        if agent is not None:
+            agent.remove()
 
     @property
     def expulsions(self) -> int:
@@ -164,7 +200,7 @@ class MajilisModel(mesa.Model):
                 slice(start, start + self.session_length), self.session,
                 proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
                 coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
-                occupant_ids=[d.unique_id if d is not None else None for d in self.occupant],
+                occupant_ids=[None if i == NOBODY else int(i) for i in self.deputy_ids],
             )
         return Sitting(
             self.chamber,
@@ -209,10 +245,8 @@ class MajilisModel(mesa.Model):
         hazard, _ = self._hazard(sitting.sat[house])
         vetted = np.flatnonzero(self.rng.random(self.members) < -np.expm1(-hazard))
         for seat in vetted:
-            deputy = self.occupant[seat]
-            assert deputy is not None  # a seated seat has its deputy
-            del self.seated_as[deputy.unique_id]
-            deputy.remove()
+            del self.seated_as[int(self.deputy_ids[seat])]
+            self._unseat(int(seat))
         self._seat_new_deputies(vetted)
         self._fade()
         self.cold_sessions -= 1
@@ -239,13 +273,11 @@ class MajilisModel(mesa.Model):
         if self.held >= self.roll_calls:
             return
         self.elections.append(simulate_election(self.cfg, self.rng, self.parties.threat_by_name()))
-        for deputy in self.occupant:
-            if deputy is not None:
-                deputy.remove()
+        for seat in range(self.members):
+            self._unseat(seat)
         comp = self.elections[-1].composition
         self.seats.new_term(comp)
         self.parties.new_term()
-        self.occupant = [None] * self.members
         self._seat_new_deputies(np.arange(self.members))
         self.terms.append(Term(comp.seats()))
 
@@ -254,8 +286,9 @@ class MajilisModel(mesa.Model):
         s = self.seats
         s.draw(seats, self.rng)
         for seat in seats:
-            deputy = self.occupant[seat] = Deputy(self, int(seat))
-            self.seated_as[deputy.unique_id] = (int(s.party_of[seat]), bool(s.district[seat]), s.ideal[seat].copy())
+            self.last_id += 1
+            self.deputy_ids[seat] = self.last_id
+            self.seated_as[self.last_id] = (int(s.party_of[seat]), bool(s.district[seat]), s.ideal[seat].copy())
         s.refresh()
 
     def _expel(self, sat: np.ndarray) -> None:
@@ -284,10 +317,8 @@ class MajilisModel(mesa.Model):
         refill = []
         for seat, trigger in zip(seats, triggers, strict=True):
             party = s.party_of[seat]
-            deputy = self.occupant[seat]
-            assert deputy is not None  # a seated seat has its deputy
             self.expelled.append(Expulsion(
-                term=len(self.terms), session=self.session, seat=int(seat), deputy=deputy.unique_id,
+                term=len(self.terms), session=self.session, seat=int(seat), deputy=int(self.deputy_ids[seat]),
                 party=p.names[party], seat_kind="district" if s.district[seat] else "list",
                 position=tuple(float(x) for x in s.ideal[seat]), roll_calls_sat=int(s.sat[seat]),
                 with_executive=int(s.defections[seat] - s.defections_against[seat]),
@@ -296,8 +327,7 @@ class MajilisModel(mesa.Model):
             ))
             if s.expel(int(seat)):
                 continue  # a district deputy sits on without a party
-            deputy.remove()
-            self.occupant[seat] = None
+            self._unseat(int(seat))
             if p.take_from_list(party):
                 refill.append(seat)
             else:
