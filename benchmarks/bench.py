@@ -7,15 +7,19 @@ Performance section of docs/DEVELOPING.md; no test asserts them, since machines 
 it again, kills it halfway through the Sobol points, resumes it, and compares the indices (~25 min).
 --calibration times only experiments/calibration.py at its defaults, from an empty results directory
 (its ABC, the predictive runs and the conditions), and prints its effective sample size.
+--profile prints where a term's time goes (the table of docs/DEVELOPING.md): 200 baseline replicates
+in lockstep chunks, as run.py runs them with one worker, under cProfile.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
+import cProfile
 import gc
 import os
 import platform
+import pstats
 import signal
 import statistics
 import subprocess
@@ -37,7 +41,7 @@ from sim.model.electoral import allocate_list_seats  # noqa: E402
 from sim.model.model import MajilisModel, run_lockstep  # noqa: E402
 from sim.model.power import banzhaf, shapley_shubik  # noqa: E402
 from sim.runs.compose import load_config  # noqa: E402
-from sim.runs.replicates import CHUNK, run_experiment  # noqa: E402
+from sim.runs.replicates import CHUNK, run_experiment, run_replicates  # noqa: E402
 
 
 def median_seconds(work, repeats: int) -> float:
@@ -106,7 +110,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="skip the end-to-end runs")
     parser.add_argument("--analysis", action="store_true", help="time only the Sobol analysis and its resumption")
     parser.add_argument("--calibration", action="store_true", help="time only the calibration at its defaults")
+    parser.add_argument("--profile", action="store_true", help="only where a term's time goes")
     args = parser.parse_args()
+    if args.profile:
+        profile()
+        return
     if args.analysis:
         analysis()
         return
@@ -196,6 +204,55 @@ def main() -> None:
                         f"hydra.sweep.dir={tmp}/sweep"],
                        cwd=ROOT, check=True, capture_output=True)
         print(f"sweep of 24 points x 500 replicates, joblib launcher: {time.perf_counter() - start:.0f} s")
+
+
+# The phases of a term, as the functions that run them (file, function); each phase's time is theirs, less
+# that of the phases listed with it (a session's opening holds the coalition game and the agenda).
+PHASES = {
+    "build the houses (traits drawn, deputies seated)": [("model.py", "__init__")],
+    "open sessions: the coalition game": [("coalition.py", "play")],
+    "open sessions: the agenda drawn": [("agenda.py", "draw_session")],
+    "open sessions: the rest (status quo, bills' points, the record)": [("model.py", "open_session")],
+    "stack the houses' sessions": [("rollcall.py", "stack")],
+    "roll calls (vectorised over the batch), and their counts": [("rollcall.py", "run")],
+    "close sessions: sanctions, speech, expulsions, fear": [("model.py", "close_session"),
+                                                            ("model.py", "close_warm_up_session")],
+    "read the outcomes (the runs table's rows)": [("terms.py", "run_outcomes")],
+}
+NESTED = {"open sessions: the rest (status quo, bills' points, the record)":
+          ["open sessions: the coalition game", "open sessions: the agenda drawn"]}
+
+
+def profile(replicates: int = 200) -> None:
+    """Where a term's time goes: `replicates` baseline terms in lockstep chunks under cProfile, each
+    phase's share of the profiled time, scaled to the same terms' time without the profiler."""
+    cfg = load_config()
+    chunks = [range(start, min(start + CHUNK, replicates)) for start in range(0, replicates, CHUNK)]
+    for chunk in chunks[:1]:  # warm-up: imports, caches
+        run_replicates(cfg, chunk)
+    start = time.perf_counter()
+    for chunk in chunks:
+        run_replicates(cfg, chunk)
+    per_term = (time.perf_counter() - start) / replicates
+    profiler = cProfile.Profile()
+    profiler.runcall(lambda: [run_replicates(cfg, chunk) for chunk in chunks])
+    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
+    total = sum(tt for _, _, tt, _, _ in stats.values())
+
+    def cumulative(file: str, function: str) -> float:
+        return sum(ct for (path, _, name), (_, _, _, ct, _) in stats.items()
+                   if path.endswith(f"sim/model/{file}") or path.endswith(f"sim/outcomes/{file}")
+                   if name == function)
+
+    own = {phase: sum(cumulative(*f) for f in functions) for phase, functions in PHASES.items()}
+    for phase, inner in NESTED.items():
+        own[phase] -= sum(own[i] for i in inner)
+    own["everything else (chunking, seeds, Python between the phases)"] = total - sum(own.values())
+    print(f"A baseline term, {replicates} replicates in lockstep chunks of {CHUNK}, one worker: "
+          f"{1e3 * per_term:.2f} ms without the profiler (Python {platform.python_version()}, numpy {np.__version__})")
+    print("| phase | ms a term | share |\n|---|---|---|")
+    for phase, seconds in own.items():
+        print(f"| {phase} | {1e3 * per_term * seconds / total:.2f} | {100 * seconds / total:.0f} % |")
 
 
 def analysis() -> None:

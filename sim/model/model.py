@@ -247,7 +247,8 @@ class MajilisModel(mesa.Model):
         for seat in vetted:
             del self.seated_as[int(self.deputy_ids[seat])]
             self._unseat(int(seat))
-        self._seat_new_deputies(vetted)
+        if len(vetted):  # most sessions vet nobody: the vote rule stands
+            self._seat_new_deputies(vetted)
         self._fade()
         self.cold_sessions -= 1
 
