@@ -190,6 +190,14 @@ def main() -> None:
     if args.quick:
         return
     with tempfile.TemporaryDirectory() as tmp:
+        # A term as a user's job pays for it: 401 replicates against 1, one worker, no figures (the
+        # difference is 400 terms with everything run.py does per replicate, without its start-up).
+        one = ["run.workers=1", "run.progress=false", "run.figures=false"]
+        walls = {n: statistics.median(run_py(f"run.replicates={n}", *one, f"hydra.run.dir={tmp}/t{n}_{r}")[0]
+                                      for r in range(3)) for n in (1, 401)}
+        through = (walls[401] - walls[1]) / 400
+        print(f"one term through run.py (401 against 1 replicates, one worker, medians of 3): "
+              f"{1e3 * through:.1f} ms; {naive / through:.0f}x the plain Mesa way above")
         wall, _ = run_py("run.replicates=1000", "run.progress=false", f"hydra.run.dir={tmp}/r1000")
         print(f"python run.py run.replicates=1000, end to end with figures: {wall:.1f} s")
         wall10k, rss = run_py("run.replicates=10000", "run.progress=false", f"hydra.run.dir={tmp}/r10000")

@@ -12,7 +12,8 @@ from helpers import ROOT
 
 @pytest.mark.skipif(importlib.util.find_spec("solara") is not None, reason="solara is installed: the browser test runs")
 def test_the_browser_test_skipped_without_solara_says_why_in_the_summary():
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_app.py"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                           "tests/test_app.py"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 5, done.stdout + done.stderr  # pytest's "no tests ran": skipped, not failed
     summary = done.stdout[done.stdout.index("short test summary info"):]
