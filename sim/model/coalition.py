@@ -26,7 +26,6 @@ The margin (best_margin) is worked out without the shocks: how far the house is,
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -122,12 +121,14 @@ def hopeful(players: Players, chamber: Chamber, cfg: CoalitionConfig, slack: flo
 ROUNDING = 1e-9
 
 
-def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.ndarray | None = None) -> np.ndarray:
+def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.ndarray | None = None,
+         kept: Kept | None = None) -> np.ndarray:
     """The largest stable coalition as a boolean mask over players (all False when there is none), each
     player's value raised by its `shock` this session (none: the game without shocks). Up to
     EXACT_PLAYERS players every bloc is checked at once: members would not leave (value >= 0), no
     outsider would join (its value of the bloc with it <= 0); the stable bloc with the most seats wins,
-    then the one with the most members, then the first in binary order of the players."""
+    then the one with the most members, then the first in binary order of the players. `kept`: the
+    house's table of values from its earlier sessions (Kept)."""
     n = len(players.seats)
     shock = np.zeros(n) if shock is None else shock
     members = np.zeros(n, dtype=bool)
@@ -143,7 +144,7 @@ def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.nda
     if np.count_nonzero(hopeful(replace(players, cost=players.cost - shock), chamber, cfg, ROUNDING)) < 2:
         return members
     subsets, inside, _ = _blocs(tuple(int(s) for s in players.seats), chamber)
-    value = _values_table(players, chamber, cfg) - (cfg.risk_weight * players.risk - shock)[:, None]
+    value = _values_table(players, chamber, cfg, kept) - (cfg.risk_weight * players.risk - shock)[:, None]
     willing = np.flatnonzero((value >= 0).all(axis=0))  # no member would leave (+inf: not a member)
     if len(willing) == 0:
         return members
@@ -183,7 +184,7 @@ def _subset_power(seats: np.ndarray, chamber: Chamber, inside: np.ndarray, subse
     return table[where.ravel()]
 
 
-def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> float:
+def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig, kept: Kept | None = None) -> float:
     """How far the house is from a coalition: over the blocs of two or more players, the value (ODD 7.8)
     of the least willing member, at its highest, without the session's shocks. Positive: some bloc every
     member of which would gain; negative: the least any bloc would have to be paid. Every bloc is checked
@@ -199,28 +200,39 @@ def best_margin(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> flo
             best = max(best, float(v.min()))
             members[int(np.argmin(v))] = False
         return best
-    return float(np.max(np.min(_values_table(players, chamber, cfg) - (cfg.risk_weight * players.risk)[:, None],
-                               axis=0)))
+    value = _values_table(players, chamber, cfg, kept) - (cfg.risk_weight * players.risk)[:, None]
+    return float(np.max(np.min(value, axis=0)))
 
 
-# Blocs x players values kept per house up to this many numbers (14 players: 229,000, 1.8 MB), and up
-# to this many bytes in all: a lockstep batch opens its houses' sessions in turn, so the tables of every
-# house of the batch must fit (an analysis's 200 houses of 14 players: 370 MB), or each would be
-# dropped before its house's next session.
+# Blocs x players values kept per house up to this many numbers (14 players: 229,000, 1.8 MB; an
+# analysis's lockstep chunk of 200 such houses keeps 370 MB).
 CACHED_VALUES = (1 << 14) * 14
-CACHED_BYTES = 400 * 2**20
 
 
-def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig) -> np.ndarray:
+class Kept:
+    """One house's table of values (_values_table), kept from session to session until its players
+    change (a seat changing hands): one table a house, dropped with the house."""
+
+    def __init__(self) -> None:
+        self.key: _Key | None = None
+        self.table = np.empty((0, 0))
+
+    def get(self, key: _Key) -> np.ndarray:
+        if key != self.key:
+            self.key, self.table = key, _bloc_values(key)
+        return self.table
+
+
+def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig, kept: Kept | None) -> np.ndarray:
     """(players, blocs): every member's value of every bloc of two or more (the rows of _blocs), before
     its risk and its shock; +inf where the player is not in the bloc (so that a bloc's least willing
     member is its column's minimum). A row per player, so that a bloc's minimum is an elementwise
     minimum of a dozen long rows rather than a dozen numbers a bloc (about 6x faster). Only the
     players' risk and shocks change from session to session: the rest is worked out once per house and
-    kept."""
+    kept (in `kept`, up to CACHED_VALUES numbers)."""
     key = _Key(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
     n = len(players.seats)
-    return _KEPT.get(key) if (1 << n) * n <= CACHED_VALUES else _bloc_values(key)
+    return kept.get(key) if kept is not None and (1 << n) * n <= CACHED_VALUES else _bloc_values(key)
 
 
 def _member_values(players: Players, distance_weight: float, rivalry_cost: float, subsets: np.ndarray,
@@ -264,29 +276,6 @@ def _bloc_values(key: _Key) -> np.ndarray:
     return np.ascontiguousarray(np.where(inside, value, np.inf).T)
 
 
-class _Tables:
-    """_bloc_values kept by key, the least recently used dropped beyond CACHED_BYTES. A house's key
-    changes when a seat changes hands, so the old tables are dropped as they age."""
-
-    def __init__(self, budget: int) -> None:
-        self.budget, self.used = budget, 0
-        self.tables: OrderedDict[_Key, np.ndarray] = OrderedDict()
-
-    def get(self, key: _Key) -> np.ndarray:
-        table = self.tables.get(key)
-        if table is not None:
-            self.tables.move_to_end(key)
-            return table
-        table = self.tables[key] = _bloc_values(key)
-        self.used += table.nbytes
-        while self.used > self.budget and len(self.tables) > 1:
-            self.used -= self.tables.popitem(last=False)[1].nbytes
-        return table
-
-
-_KEPT = _Tables(CACHED_BYTES)
-
-
 def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
     """From the grand coalition of candidates, the member with the most negative value leaves, one at
     a time, and the outsider with the most positive value joins, until nobody moves."""
@@ -322,11 +311,13 @@ class Coalition:
 
 
 def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
-         cfg: CoalitionConfig, rng: np.random.Generator, margin: bool = True) -> tuple[Coalition | None, float]:
+         cfg: CoalitionConfig, rng: np.random.Generator, margin: bool = True,
+         kept: Kept | None = None) -> tuple[Coalition | None, float]:
     """The game among the non-ruling parties with seated deputies (each a bloc, its risk the mean fear
     of its deputies) and the self-nominated deputies (each alone): the coalition formed (None when
     nobody joins) and the best bloc's margin (best_margin; NaN with fewer than two players, or when
-    `margin` is False: a session that keeps no record needs none).
+    `margin` is False: a session that keeps no record needs none). `kept`: the house's table of values
+    from its earlier sessions (Kept).
     A player's fixed net cost is its coordination cost plus the rents it forfeits (cooptation_rent
     times its regime alignment) less its visibility gain (visibility times its intent); the session's
     shocks are drawn from `rng`, one per player."""
@@ -354,8 +345,8 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     )
     chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
                       tuple(float(f) for f in frequency))
-    members = form(players, chamber, cfg, shock=cfg.choice_noise * rng.logistic(size=len(players.seats)))
-    best = best_margin(players, chamber, cfg) if margin else float("nan")
+    members = form(players, chamber, cfg, cfg.choice_noise * rng.logistic(size=len(players.seats)), kept)
+    best = best_margin(players, chamber, cfg, kept) if margin else float("nan")
     if not members.any():
         return None, best
     member_seats = players.seats[members]
