@@ -68,8 +68,8 @@ def term(cfg: Config, seed: int, model_class=MajilisModel) -> MajilisModel:
 
 
 def lockstep_term(cfg: Config, first_seed: int, houses: int = CHUNK) -> None:
-    """`houses` terms in lockstep, as the runner runs a chunk of replicates."""
-    models = [MajilisModel(cfg, rng=np.random.default_rng(first_seed + h)) for h in range(houses)]
+    """`houses` terms in lockstep, warm-up included, as the runner runs a chunk of replicates."""
+    models = [MajilisModel(cfg, rng=np.random.default_rng(first_seed + h), warm=False) for h in range(houses)]
     run_lockstep(models)
     for model in models:
         model.release()

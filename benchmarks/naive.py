@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 
 from sim.model.agents import Deputy
-from sim.model.model import MajilisModel
+from sim.model.model import MajilisModel, warm_up
 from sim.model.rollcall import VACANT, Sitting
 
 
@@ -36,16 +36,18 @@ SITTING_FIELDS = [f.name for f in fields(Sitting) if f.init]
 class NaiveMajilisModel(MajilisModel):
     """MajilisModel whose votes are cast agent by agent, with a DataCollector at every step."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, warm: bool = True, **kwargs) -> None:
+        super().__init__(*args, warm=False, **kwargs)  # its warm-up votes the naive way too, below
         self.last_votes = np.zeros(self.members, dtype=np.int8)
         self.datacollector = mesa.DataCollector(
             model_reporters={"status_quo": lambda m: m.status_quo.tolist()},
             agenttype_reporters={Deputy: {"cast": lambda d: int(d.model.last_votes[d.seat])}},
         )
+        if warm:
+            warm_up([self])
 
-    def open_session(self) -> Sitting:
-        sitting = super().open_session()
+    def open_session(self, keep: bool = True) -> Sitting:
+        sitting = super().open_session(keep)
         naive = NaiveSitting(**{f: getattr(sitting, f) for f in SITTING_FIELDS})
         naive.model = self
         return naive

@@ -84,7 +84,8 @@ def power(chamber: Chamber, bloc: int, outside: np.ndarray) -> float:
     Cached: a house's few distinct games recur across sessions and replicates."""
     if bloc == 0:
         return 0.0
-    others = tuple(sorted(int(s) for s in outside if s > 0))
+    outside = np.asarray(outside)
+    others = tuple(np.sort(outside[outside > 0]).tolist())  # the cache's key: the multiset, as Python ints
     return sum(f * _bloc_banzhaf(q, chamber.ruling, bloc, others)
                for f, q in zip(chamber.frequency, chamber.quotas, strict=True) if chamber.ruling < q)
 
@@ -103,8 +104,15 @@ def values(members: np.ndarray, players: Players, chamber: Chamber, cfg: Coaliti
     offset = players.position - centre
     distance = np.sqrt((offset * offset).sum(axis=1))
     rival_inside = (players.rivals @ inside) > 0
-    bloc_power = np.array([power(chamber, int(seats[j]), players.seats[~(members | (np.arange(len(members)) == j))])
-                           for j in range(len(members))])
+    # A member faces the bloc and everyone outside it; an outsider the bloc with it and everyone else
+    # outside: its power depends only on its own seats, so each distinct game is worked out once.
+    games: dict[tuple[int, int], float] = {}
+    bloc_power = np.empty(len(members))
+    for j in range(len(members)):
+        game = (int(seats[j]), 0 if members[j] else int(players.seats[j]))
+        if game not in games:
+            games[game] = power(chamber, game[0], players.seats[~(members | (np.arange(len(members)) == j))])
+        bloc_power[j] = games[game]
     return (players.intent * bloc_power - cfg.distance_weight * distance
             - cfg.rivalry_cost * rival_inside - (cfg.risk_weight * players.risk + players.cost))
 
