@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import ROOT, load
+from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.patches import Rectangle
 
 from sim.analysis.posterior import conditional_table
 from sim.analysis.uncertainty import load_parameters
@@ -63,6 +65,32 @@ def _check(fig: plt.Figure) -> None:
             continue
         drawn = ax.lines or ax.patches or ax.collections or ax.images
         assert drawn or ax.texts, f"an empty panel without a word of why: {ax.get_title()!r}"
+    # A panel whose numbers are all one value (all 0) shows nothing unless a line says what; two panels
+    # that draw the same varying data are one panel twice (the Sobol figure once had identical twins).
+    varying = []
+    for ax in fig.axes:
+        if not ax.get_visible() or ax.get_label() == "<colorbar>":
+            continue
+        data = _data(ax)
+        numbers = {x for series in data for x in series if np.isfinite(x)}
+        if len(numbers) <= 1 and data:
+            assert ax.texts, f"a panel of one value {numbers} without a word of why: {ax.get_title()!r}"
+        elif data:
+            varying.append(data)
+    title = fig._suptitle.get_text() if fig._suptitle else ""
+    assert len(set(varying)) == len(varying), f"{title}: two panels draw the same data"
+
+
+def _data(ax: plt.Axes) -> tuple:
+    """What a panel plots, as numbers: its lines, bars and collections (a heatmap's cells included)."""
+    found = [tuple(np.round(np.asarray(line.get_ydata(), dtype=float), 9)) for line in ax.lines]
+    found += [tuple(np.round([patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()], 9))
+              for patch in ax.patches if isinstance(patch, Rectangle)]
+    for collection in ax.collections:
+        array = collection.get_array()
+        values = collection.get_offsets() if array is None else array
+        found.append(tuple(np.round(np.ravel(np.ma.filled(values, np.nan)).astype(float), 9)))
+    return tuple(found)
 
 
 def test_a_job_s_and_a_sweep_s_figures_speak_words(drawn, tmp_path):
@@ -85,7 +113,8 @@ def test_the_analyses_figures_speak_words(drawn, tmp_path):
     analysed = [o.name for o in registry.outcomes(analysed=True)]
     rng = np.random.default_rng(0)
     indices = pd.DataFrame([{"method": method, "parameter": p.key, "outcome": name, "mu_star": rng.random(),
-                             "sigma": rng.random(), "S1": 0.1, "S1_conf": 0.05, "ST": 0.2, "ST_conf": 0.05}
+                             "sigma": rng.random(), "S1": 0.1 * rng.random(), "S1_conf": 0.05,
+                             "ST": 0.1 + 0.1 * rng.random(), "ST_conf": 0.05}
                             for method in ("sobol", "morris") for p in params for name in analysed])
     analyses.sobol_figure(indices, tmp_path / "s.png")
     analyses.morris_figure(indices, tmp_path / "m.png")
@@ -96,9 +125,39 @@ def test_the_analyses_figures_speak_words(drawn, tmp_path):
     analyses.posterior_figure(table, prior, prior[:40], tmp_path / "p.png", w=rng.random(40))
     cells = pd.DataFrame([{"minor.opposition_intent": i, "coalition.risk_weight": r} for i in (0, 0.5, 1)
                           for r in (0, 0.3)])
-    found = Results({"coalition_blocking": (rng.random((6, 4, 1, 5)) < 0.3).reshape(24, 1, 5) * 40.0}, ["amanat"])
-    conditions = pd.concat([conditional_table(cells, found, "coalition_blocking", slice(0, 5)).assign(house=h)
-                            for h in ("2023 house, whole term", "ruling_minority")])
+    def found(p: float) -> Results:
+        return Results({"coalition_blocking": (rng.random((6, 4, 1, 5)) < p).reshape(24, 1, 5) * 40.0}, ["amanat"])
+
+    conditions = pd.concat([conditional_table(cells, found(p), "coalition_blocking", slice(0, 5)).assign(house=h)
+                            for h, p in (("2023 house, whole term", 0.1), ("ruling_minority", 0.4))])
     analyses.conditions_figure(conditions, tmp_path / "c.png")
     for fig in drawn:
         _check(fig)
+
+
+def test_counts_are_bars_and_a_heatmap_keeps_its_grid_its_intervals_and_says_what_never_happened(drawn, tmp_path):
+    cfg = load("run.replicates=4", "agenda.session_length=20")
+    runs = run_experiment(cfg, progress=False)
+    results.comparison_figure(pd.concat([runs, runs.assign(name="other")]), tmp_path / "c.png")
+    comparison = drawn.pop()
+    for ax in comparison.axes[1:]:  # the count panels: bars (rectangles), never violins (poly collections)
+        assert not any(isinstance(c, PolyCollection) for c in ax.collections), ax.get_title()
+        assert ax.patches or ax.texts, ax.get_title()
+    # An uneven grid: 0, 0.2 and 1 are drawn at their places, cells meeting midway.
+    sweep = pd.concat([runs.assign(**{"minor.opposition_intent": i, "behavior.fear_scale": f, "job": f"{i},{f}"})
+                       for i in (0.0, 0.2, 1.0) for f in (0.0, 1.0)], ignore_index=True)
+    params = ["minor.opposition_intent", "behavior.fear_scale"]
+    results.sweep_figures(sweep, point_estimates(sweep, [*params, "job"]), params, tmp_path)
+    heatmap = next(fig for fig in drawn if "below it its 95 % interval" in fig._suptitle.get_text())
+    assert heatmap._suptitle.get_text().startswith("baseline:")  # the house is named
+    panels = [ax for ax in heatmap.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in heatmap.axes if ax.get_label() == "<colorbar>"]
+    meshes = [ax for ax in panels if any(isinstance(c, QuadMesh) for c in ax.collections)]
+    assert len(bars) == len(meshes) and all(bar.get_ylabel() for bar in bars)
+    for ax in meshes:
+        mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
+        assert list(mesh.get_coordinates()[0, :, 0]) == pytest.approx([-0.1, 0.1, 0.6, 1.4])
+        assert all("-" in t.get_text() for t in ax.texts)  # every cell: its estimate and interval
+    blocking = next(ax for ax in panels if "blocking minority" in ax.get_title())
+    if (sweep["coalition_blocking"] == 0).all():  # nothing to colour: one line says so
+        assert blocking not in meshes and "0 at every point" in blocking.texts[0].get_text()

@@ -18,6 +18,7 @@ from sim.files import atomic_path  # noqa: E402
 from sim.model.electoral import allocate_list_seats  # noqa: E402
 from sim.outcomes import registry  # noqa: E402
 from sim.outcomes.estimates import share, size_text  # noqa: E402
+from sim.outcomes.summary import estimate  # noqa: E402
 
 # (column, title, whether its values are whole numbers)
 DISTRIBUTIONS = [
@@ -166,45 +167,75 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
 
 
 def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments side by side") -> Path:
-    """Experiments side by side (one per value of `name`): probabilities with 95 % intervals and
-    the distributions of coalition size, government defeats and expulsions."""
+    """Experiments side by side (one per value of `name`): probabilities with 95 % intervals, and the
+    distributions of coalition size, government defeats and expulsions as bars (the share of each
+    experiment's runs at each count)."""
     names = list(dict.fromkeys(runs["name"]))
     groups = [runs[runs["name"] == n] for n in names]
     colours = plt.get_cmap("Dark2")(np.arange(len(names)) % 8)
     binary = registry.outcomes(kind="binary")
-    fig, axes = plt.subplots(1, 4, figsize=(17, 4.8), gridspec_kw={"width_ratios": [2.2, 1.3, 1, 1]})
+    fig, axes = plt.subplots(1, 4, figsize=(18, 4.8), gridspec_kw={"width_ratios": [2.2, 1.3, 1.1, 1.1]})
 
     ax = axes[0]
     width = 0.8 / len(names)
     for i, (group, colour) in enumerate(zip(groups, colours, strict=True)):
         for j, o in enumerate(binary):
             p, low, high = share(group, o.name)
-            ax.bar(j + (i - (len(names) - 1) / 2) * width, p, width, color=colour,
-                   yerr=[[p - low], [high - p]], capsize=2, label=names[i] if j == 0 else None)
+            x = j + (i - (len(names) - 1) / 2) * width
+            ax.bar(x, p, width, color=colour, yerr=[[p - low], [high - p]], capsize=2,
+                   label=names[i] if j == 0 else None)
+            if p == 0:  # a bar of height 0 is no bar: say it
+                ax.text(x, high + 0.01, "none", rotation=90, ha="center", va="bottom", fontsize=6)
     ax.set_xticks(range(len(binary)), [textwrap.fill(o.label, 16) for o in binary], fontsize=8)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("share of runs (95 % interval on replicates)")
     ax.legend(fontsize=8)
 
-    for ax, (column, heading) in zip(axes[1:], [("coalition_max_seats", "largest coalition (seats)"),
-                                              ("gov_defeats", "government defeats per term"),
-                                              ("expulsions", "expulsions per term")], strict=True):
-        parts = ax.violinplot([g[column].to_numpy(dtype=float) for g in groups], showextrema=False)
-        for body, colour in zip(parts["bodies"], colours, strict=True):
-            body.set_facecolor(colour)
-            body.set_alpha(0.6)
-        ax.plot(range(1, len(names) + 1), [g[column].mean() for g in groups], "kD", markersize=4, label="mean")
+    for ax, column in zip(axes[1:], ("coalition_max_seats", "gov_defeats", "expulsions"), strict=True):
+        o = registry.outcome(column)
+        ax.set_title(f"{o.label} ({o.unit})", fontsize=10)
+        if all((g[column] == 0).all() for g in groups):
+            _nothing(ax, f"0 in every one of the {len(runs):,} runs\nof every experiment")
+            continue
+        # Coalition seats are read against the thresholds, so the axis runs to the largest majority.
+        reach = max(int(g["majority"].iloc[0]) for g in groups) + 2 if column == "coalition_max_seats" else 0
+        _count_bars(ax, [g[column] for g in groups], names, colours, reach)
         if column == "coalition_max_seats":  # each house its own thresholds
-            for i, group in enumerate(groups, start=1):
-                for key, colour in (("blocking", BLOCK_COLOUR), ("majority", MAJORITY_COLOUR)):
-                    ax.hlines(group[key].iloc[0], i - 0.4, i + 0.4, color=colour, linestyle="--",
-                              label=f"{key.replace('blocking', 'blocking minority')}" if i == 1 else None)
-        ax.set_xticks(range(1, len(names) + 1), names, rotation=30, ha="right", fontsize=8)
-        ax.set_title(heading, fontsize=10)
+            for key, colour in (("blocking", BLOCK_COLOUR), ("majority", MAJORITY_COLOUR)):
+                for value in sorted({int(g[key].iloc[0]) for g in groups}):
+                    ax.axvline(value, color=colour, linestyle="--", linewidth=1,
+                               label=f"{'blocking minority' if key == 'blocking' else key} ({value})")
+        ax.set_xlabel(o.unit)
+        ax.set_ylabel("share of runs")
         ax.legend(fontsize=7)
-    fig.suptitle(title, fontsize=12)
+    sizes = sorted({size_text(g) for g in groups})
+    fig.suptitle(f"{title}: {sizes[0]} each" if len(sizes) == 1 else f"{title}: {', '.join(sizes)}", fontsize=12)
     fig.tight_layout()
     return _save(fig, path)
+
+
+def _nothing(ax: plt.Axes, why: str) -> None:
+    """A panel with nothing to draw: one line of why, no empty axes."""
+    ax.text(0.5, 0.5, why, transform=ax.transAxes, ha="center", va="center", fontsize=10)
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _count_bars(ax: plt.Axes, counts: list[pd.Series], names: list[str], colours: np.ndarray, reach: int = 0) -> None:
+    """Whole-number counts of several groups as grouped bars: the share of each group's runs at each
+    count (in bins of equal width when they run past 40), its mean in the legend; the axis runs at
+    least to `reach`."""
+    top = max(max(int(c.max()) for c in counts), reach)
+    step = max(1, int(np.ceil((top + 1) / 40)))
+    edges = np.arange(0, top + step + 1, step)
+    width = 0.85 * step / len(counts)
+    for i, (values, name, colour) in enumerate(zip(counts, names, colours, strict=True)):
+        shares = np.histogram(values, bins=edges)[0] / len(values)
+        ax.bar(edges[:-1] + (step - 1) / 2 + (i - (len(counts) - 1) / 2) * width, shares, width, color=colour,
+               label=f"{name} (mean {values.mean():.2g})")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlim(-0.6 * step, top + 0.6 * step + step - 1)
+    ax.set_ylim(0, None)
 
 
 def parameter_label(key: str) -> str:
@@ -231,55 +262,99 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
         return []
     paths = []
     first = params[0]
+    house = _house_of(sweep)
+    reps = sweep.groupby(params)["replicate"].nunique()
+    size = f"{reps.min()}" if reps.min() == reps.max() else f"{reps.min()}-{reps.max()}"
+    pooled = f", pooled over {', '.join(map(parameter_label, params[2:]))}" if len(params) > 2 else ""
     if len(params) >= 2:
-        second = params[1]
-        fig, axes = plt.subplots(2, 2, figsize=(12, 9))
+        fig, axes = plt.subplots(2, 2, figsize=(13, 9.5))
         for ax, (column, scale) in zip(axes.flat, SWEEP_PANELS, strict=True):
-            o = registry.outcome(column)
-            table = sweep.pivot_table(index=second, columns=first, values=column, aggfunc="mean")
-            top = 1.0 if scale == "probability" else max(float(np.nanmax(table.to_numpy())), 1e-9)
-            image = ax.imshow(table.to_numpy(), origin="lower", cmap="viridis", vmin=0, vmax=top, aspect="auto")
-            ax.set_xticks(range(table.shape[1]), [_value_text(v) for v in table.columns])
-            ax.set_yticks(range(table.shape[0]), [_value_text(v) for v in table.index])
-            ax.set_xlabel(parameter_label(first))
-            ax.set_ylabel(parameter_label(second))
-            for (r, c), value in np.ndenumerate(table.to_numpy()):
-                ax.text(c, r, f"{value:.2f}" if scale == "probability" else f"{value:.1f}", ha="center",
-                        va="center", fontsize=8, color="white" if value < 0.5 * top else "black")
-            ax.set_title(o.axis if scale == "probability" else f"{o.label}, mean ({o.unit})", fontsize=10)
-            fig.colorbar(image, ax=ax, fraction=0.046)
-        rest = f" (averaged over {', '.join(map(parameter_label, params[2:]))})" if len(params) > 2 else ""
-        fig.suptitle(f"Sweep: {len(sweep)} runs, {sweep.groupby(params).ngroups} points{rest}", fontsize=12)
+            _heatmap(fig, ax, sweep, registry.outcome(column), params[0], params[1], scale == "probability")
+        fig.suptitle(f"{house}: {sweep.groupby(params[:2]).ngroups} points, {size} replicates each{pooled}; "
+                     "each cell: the estimate, below it its 95 % interval on replicates", fontsize=12)
         fig.tight_layout()
         paths.append(_save(fig, out / "sweep_heatmap.png"))
-    paths.append(outcomes_figure(estimates, params, out / "sweep_outcomes.png"))
+    paths.append(outcomes_figure(estimates, params, out / "sweep_outcomes.png", house))
 
     values = sorted(sweep[first].unique())
+    others = f", pooled over {', '.join(map(parameter_label, params[1:]))}" if len(params) > 1 else ""
     cols = min(len(values), 4)
     rows = int(np.ceil(len(values) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(3.4 * cols, 2.8 * rows), sharex=True, sharey=True, squeeze=False)
     top = int(sweep["coalition_max_seats"].max())
     for ax, value in zip(axes.flat, values, strict=False):
         seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
-        ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
-        _thresholds(ax, sweep)
-        ax.set_title(f"at {_value_text(value)}: mean {seats.mean():.1f} seats", fontsize=9)
+        ax.set_title(f"at {_value_text(value)}: {len(seats):,} runs, mean {seats.mean():.1f} seats", fontsize=9)
+        if (seats == 0).all():
+            ax.text(0.5, 0.5, "no coalition in these runs", transform=ax.transAxes, ha="center", va="center",
+                    fontsize=9)
+        else:
+            ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
+            _thresholds(ax, sweep)
     for ax in axes.flat[len(values):]:
         ax.set_visible(False)
-    axes[0, 0].legend(fontsize=7)
+    if top > 0:
+        next(ax for ax in axes.flat if ax.lines).legend(fontsize=7)
     for ax in axes[-1]:
         ax.set_xlabel("largest coalition (seats)")
     for ax in axes[:, 0]:
         ax.set_ylabel("runs")
-    fig.suptitle(f"Coalition size across {parameter_label(first)}, a panel per value", fontsize=12)
+    fig.suptitle(f"{house}: largest coalition's seats across {parameter_label(first)}, a panel per value{others}",
+                 fontsize=12)
     fig.tight_layout()
     paths.append(_save(fig, out / "sweep_coalition_size.png"))
     return paths
 
 
-def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path) -> Path:
+def _house_of(runs: pd.DataFrame) -> str:
+    """The experiment the runs share (the first word of their names: `baseline` for the 2023 house)."""
+    houses = {str(name).split()[0] for name in runs["name"].unique()}
+    return houses.pop() if len(houses) == 1 else " / ".join(sorted(houses))
+
+
+def _edges(values: np.ndarray) -> np.ndarray:
+    """Cell edges for sorted values: midway between neighbours, the outer ones as far out as the inner
+    (a grid of 0, 0.2, 0.4, 0.6, 0.7 keeps its spacing)."""
+    if len(values) == 1:
+        return np.array([values[0] - 0.5, values[0] + 0.5])
+    middle = (values[1:] + values[:-1]) / 2
+    return np.concatenate([[2 * values[0] - middle[0]], middle, [2 * values[-1] - middle[-1]]])
+
+
+def _heatmap(fig: plt.Figure, ax: plt.Axes, runs: pd.DataFrame, o: registry.Outcome, first: str, second: str,
+             probability: bool) -> None:
+    """One outcome over two swept parameters, each cell at its real place: the estimate over the cell's
+    runs and its 95 % interval on replicates (sim.outcomes.summary.estimate) written in it."""
+    xs, ys = np.sort(runs[first].unique()), np.sort(runs[second].unique())
+    cells: dict[tuple[float, float], tuple[float, float, float]] = {
+        (y, x): estimate(group, o) for (y, x), group in runs.groupby([second, first])}  # type: ignore[misc]
+    grid = np.array([[cells.get((y, x), (np.nan,) * 3)[0] for x in xs] for y in ys])
+    ax.set_title(o.axis if probability else f"{o.label}, mean", fontsize=10)
+    ax.set_xlabel(parameter_label(first))
+    ax.set_ylabel(parameter_label(second))
+    if np.nanmax(grid) == 0:
+        ax.text(0.5, 0.5, f"0 at every point ({len(runs):,} runs)", transform=ax.transAxes, ha="center",
+                va="center", fontsize=10)
+        return
+    # Shares in whole percent, means to the digit their size needs: a cell is narrow on a fine grid.
+    scale, digits = (100.0, 0) if probability else (1.0, 0 if np.nanmax(grid) >= 100 else 1)
+    top = 100.0 if probability else float(np.nanmax(grid))
+    image = ax.pcolormesh(_edges(xs), _edges(ys), scale * grid, cmap="viridis", vmin=0, vmax=top)
+    ax.set_xticks(xs, [_value_text(v) for v in xs])
+    ax.set_yticks(ys, [_value_text(v) for v in ys])
+    for (y, x), values in cells.items():
+        centre, low, high = (scale * v for v in values)
+        ax.text(x, y, f"{centre:.{digits}f}\n{low:.{digits}f}-{high:.{digits}f}", ha="center", va="center",
+                fontsize=6, color="white" if centre < 0.5 * top else "black")
+    bar = fig.colorbar(image, ax=ax, fraction=0.046)
+    bar.set_label("% of runs" if probability else f"{o.unit} a term (mean)", fontsize=9)
+
+
+def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, house: str) -> Path:
     """Every summary outcome (sim.outcomes.registry) against the first swept parameter: its estimate at
-    each point with its 95 % interval as a band, one line per value of the other parameters."""
+    each point with its 95 % interval as a band, one line per value of the other parameters; `house`
+    (the experiment swept) named in the title. A panel that would repeat an earlier one, or draw a flat
+    0, says so instead."""
     first, others = params[0], params[1:]
     shown = registry.outcomes(summary=True)
     cols = min(len(shown), 4)
@@ -289,12 +364,20 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path) -> P
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(groups))) if others else [MAIN_COLOUR]
     fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.0 * rows), squeeze=False)
     for i, (ax, o) in enumerate(zip(axes.flat, shown, strict=False)):
+        twin = next((earlier for earlier in shown[:i] if estimates[earlier.name].equals(estimates[o.name])), None)
+        if twin is not None and estimates[o.name].any():  # e.g. every expulsion was for public dissent
+            ax.set_title(textwrap.fill(o.label, 40), fontsize=9)
+            _nothing(ax, textwrap.fill(f"the same as '{twin.label}' at every point", 34))
+            continue
         for (values, group), colour in zip(groups, colours, strict=True):
             group = group.sort_values(first)
             label = ", ".join(map(_value_text, values)) if others else None
             ax.plot(group[first], group[o.name], "o-", color=colour, markersize=3, linewidth=1.4, label=label)
             ax.fill_between(group[first], group[f"{o.name}_low"], group[f"{o.name}_high"], color=colour, alpha=0.18,
                             linewidth=0)
+        if not estimates[o.name].any():  # a flat line at 0 says nothing by itself
+            ax.text(0.5, 0.5, f"0 at every point ({int(estimates['runs'].sum()):,} runs)", transform=ax.transAxes,
+                    ha="center", va="center", fontsize=8)
         if o.kind == "binary":
             ax.set_ylim(-0.02, 1.02)
         elif o.kind in ("count", "share"):  # never below 0: no negative ticks, even where every value is 0
@@ -313,7 +396,8 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path) -> P
                    ncol=min(len(groups), 8), fontsize=8, title_fontsize=8, frameon=False)
     replicates = estimates["replicates"]
     size = f"{replicates.min()}" if replicates.min() == replicates.max() else f"{replicates.min()}-{replicates.max()}"
-    fig.suptitle(f"Each outcome across {parameter_label(first)}: {len(estimates)} points, {size} replicates each\n"
+    fig.suptitle(f"{house}: each outcome across {parameter_label(first)}: {len(estimates)} points, "
+                 f"{size} replicates each\n"
                  "line: estimate; band: 95 % interval on replicates (a share of runs: Wilson; a mean: normal)",
                  fontsize=11)
     fig.tight_layout(rect=(0, 0.06 if others else 0, 1, 1))
