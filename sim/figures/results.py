@@ -284,7 +284,8 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
     top = int(sweep["coalition_max_seats"].max())
     for ax, value in zip(axes.flat, values, strict=False):
         seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
-        ax.set_title(f"at {_value_text(value)}: {len(seats):,} runs, mean {seats.mean():.1f} seats", fontsize=9)
+        ax.set_title(f"at {_value_text(value)}: a coalition in {int((seats > 0).sum())} of {len(seats):,} runs",
+                     fontsize=9)
         if (seats == 0).all():
             ax.text(0.5, 0.5, "no coalition in these runs", transform=ax.transAxes, ha="center", va="center",
                     fontsize=9)
@@ -333,8 +334,7 @@ def _heatmap(fig: plt.Figure, ax: plt.Axes, runs: pd.DataFrame, o: registry.Outc
     ax.set_xlabel(parameter_label(first))
     ax.set_ylabel(parameter_label(second))
     if np.nanmax(grid) == 0:
-        ax.text(0.5, 0.5, f"0 at every point ({len(runs):,} runs)", transform=ax.transAxes, ha="center",
-                va="center", fontsize=10)
+        _nothing(ax, f"0 at every point ({len(runs):,} runs)")
         return
     # Shares in whole percent, means to the digit their size needs: a cell is narrow on a fine grid.
     scale, digits = (100.0, 0) if probability else (1.0, 0 if np.nanmax(grid) >= 100 else 1)
