@@ -74,9 +74,9 @@ def _distribution(ax: plt.Axes, values: pd.Series, title: str, discrete: bool, u
     else:
         bins = 30 if values.nunique() > 1 else 1
     ax.hist(values, bins=bins, color=MAIN_COLOUR, alpha=0.75, edgecolor="white")
-    if discrete:
+    if isinstance(bins, list):  # whole numbers: no axis below the least of them
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.set_xlim(min(values.min() - 1, 0), values.max() + 1)
+        ax.set_xlim(bins[0] - 0.1, bins[-1] + 0.1)
     ax.axvspan(float(low), float(high), color="grey", alpha=0.15, label="5-95 %")
     ax.axvline(mean, color="black", linewidth=1.5, label=f"mean {mean:.3g}")
     ax.set_title(title, fontsize=10)
@@ -132,7 +132,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
         _distribution(ax, runs[column], title, discrete, unit)
         if column == "coalition_max_seats":
             _thresholds(ax, runs)
-            ax.set_xlim(-1, max(runs["majority"].iloc[0], runs[column].max()) + 3)
+            ax.set_xlim(-0.6, max(runs["majority"].iloc[0], runs[column].max()) + 3)
             if runs[column].max() == 0:
                 ax.text(0.5, 0.5, f"no coalition formed\nin any of the {unit}", transform=ax.transAxes,
                         ha="center", va="center", fontsize=11)
