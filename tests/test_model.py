@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mesa
 import numpy as np
 import pandas as pd
 import pytest
@@ -338,3 +339,16 @@ def test_stepping_past_the_last_roll_call_holds_nothing(baseline):
     model.step()
     assert model.held == model.roll_calls and not model.running
     assert np.array_equal(model.record.votes, votes)
+
+
+def test_a_deputy_s_mesa_agent_is_made_when_asked_for_with_the_id_the_record_holds():
+    model = MajilisModel(load(), rng=np.random.default_rng(4))
+    model.run_model()
+    assert not model._agents  # a run that reads only its arrays makes no agent
+    seated = {int(i) for i in model.deputy_ids if i}
+    assert seated == {i for i in model.record.occupant_ids[-1] if i is not None}
+    collector = mesa.DataCollector(agenttype_reporters={Deputy: {"fear": "fear"}})
+    collector.collect(model)  # agents_by_type makes them, as model.agents does
+    assert {d.unique_id for d in model.agents} == seated == set(collector.get_agenttype_vars_dataframe(Deputy)
+                                                                 .index.get_level_values(-1))
+    assert all(d.seated and model.deputy(d.seat) is d for d in model.agents)

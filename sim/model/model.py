@@ -116,10 +116,19 @@ class MajilisModel(mesa.Model):
     @property
     def agents(self) -> mesa.agent.AgentSet:
         """Mesa's set of the model's agents: a Deputy for each seated deputy, made now if not yet."""
+        self._make_agents()
+        return super().agents
+
+    @property
+    def agents_by_type(self) -> dict:
+        """Mesa's agent sets by type (what a DataCollector's agenttype_reporters read), every Deputy made."""
+        self._make_agents()
+        return super().agents_by_type
+
+    def _make_agents(self) -> None:
         if hasattr(self, "deputy_ids"):  # Mesa's own __init__ may ask before the house is built
             for seat in np.flatnonzero(self.deputy_ids != NOBODY):
                 self.deputy(int(seat))
-        return super().agents
 
     @property
     def occupant(self) -> list[Deputy | None]:
