@@ -207,10 +207,12 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
                                label=f"{'blocking minority' if key == 'blocking' else key} ({value})")
         ax.set_xlabel(o.unit)
         ax.set_ylabel("share of runs")
-        ax.legend(fontsize=7)
     sizes = sorted({size_text(g) for g in groups})
     fig.suptitle(f"{title}: {sizes[0]} each" if len(sizes) == 1 else f"{title}: {', '.join(sizes)}", fontsize=12)
     fig.tight_layout()
+    for ax in axes[1:]:  # below each count panel, after the layout: its bars fill the panel
+        if ax.patches:
+            ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     return _save(fig, path)
 
 
@@ -231,8 +233,11 @@ def _count_bars(ax: plt.Axes, counts: list[pd.Series], names: list[str], colours
     width = 0.85 * step / len(counts)
     for i, (values, name, colour) in enumerate(zip(counts, names, colours, strict=True)):
         shares = np.histogram(values, bins=edges)[0] / len(values)
+        # A few runs above 0 among hundreds make bars too low to see: the legend counts them.
+        above = int((values > 0).sum())
+        rare = f"; {above} of {len(values)} runs above 0" if 0 < above < 0.05 * len(values) else ""
         ax.bar(edges[:-1] + (step - 1) / 2 + (i - (len(counts) - 1) / 2) * width, shares, width, color=colour,
-               label=f"{name} (mean {values.mean():.2g})")
+               label=f"{name} (mean {values.mean():.2g}{rare})")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlim(-0.6 * step, top + 0.6 * step + step - 1)
     ax.set_ylim(0, None)
