@@ -155,6 +155,9 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     ax.set_xlabel("session of the term")
     ax.set_ylabel("coalition seats")
     ax.set_title(f"{name}: opposition coalition seats over the term ({size})", fontsize=11)
+    if not seats.any():  # lines at 0 alone would look like a coalition of no seats
+        ax.text(0.5, 0.5, f"no coalition formed in any session of any of the {unit}", transform=ax.transAxes,
+                ha="center", va="center", fontsize=10)
     ax.legend(fontsize=8, loc="upper left")
     paths.append(_save(fig, out / "coalition_over_term.png"))
 
