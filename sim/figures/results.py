@@ -134,8 +134,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
             _thresholds(ax, runs)
             ax.set_xlim(-0.6, max(runs["majority"].iloc[0], runs[column].max()) + 3)
             if runs[column].max() == 0:
-                ax.text(0.5, 0.5, f"no coalition formed\nin any of the {unit}", transform=ax.transAxes,
-                        ha="center", va="center", fontsize=11)
+                _note(ax, f"no coalition formed\nin any of the {unit}", fontsize=11)
         ax.legend(fontsize=7, loc="upper right")
     fig.suptitle(f"{name}: outcome distributions over {size}", fontsize=12)
     fig.tight_layout()
@@ -156,8 +155,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     ax.set_ylabel("coalition seats")
     ax.set_title(f"{name}: opposition coalition seats over the term ({size})", fontsize=11)
     if not seats.any():  # lines at 0 alone would look like a coalition of no seats
-        ax.text(0.5, 0.5, f"no coalition formed in any session of any of the {unit}", transform=ax.transAxes,
-                ha="center", va="center", fontsize=10)
+        _note(ax, f"no coalition formed in any session of any of the {unit}")
     ax.legend(fontsize=8, loc="upper left")
     paths.append(_save(fig, out / "coalition_over_term.png"))
 
@@ -219,9 +217,14 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
     return _save(fig, path)
 
 
+def _note(ax: plt.Axes, why: str, fontsize: float = 10) -> None:
+    """One line in the middle of a panel that says what its marks cannot (nothing happened there)."""
+    ax.text(0.5, 0.5, why, transform=ax.transAxes, ha="center", va="center", fontsize=fontsize)
+
+
 def _nothing(ax: plt.Axes, why: str) -> None:
     """A panel with nothing to draw: one line of why, no empty axes."""
-    ax.text(0.5, 0.5, why, transform=ax.transAxes, ha="center", va="center", fontsize=10)
+    _note(ax, why)
     ax.set_xticks([])
     ax.set_yticks([])
 
@@ -271,8 +274,7 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
     paths = []
     first = params[0]
     house = _house_of(sweep)
-    reps = sweep.groupby(params)["replicate"].nunique()
-    size = f"{reps.min()}" if reps.min() == reps.max() else f"{reps.min()}-{reps.max()}"
+    size = _span_text(sweep.groupby(params)["replicate"].nunique())
     pooled = f", pooled over {', '.join(map(parameter_label, params[2:]))}" if len(params) > 2 else ""
     if len(params) >= 2:
         fig, axes = plt.subplots(2, 2, figsize=(13, 9.5))
@@ -295,8 +297,7 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
         ax.set_title(f"at {_value_text(value)}: a coalition in {int((seats > 0).sum())} of {len(seats):,} runs",
                      fontsize=9)
         if (seats == 0).all():
-            ax.text(0.5, 0.5, "no coalition in these runs", transform=ax.transAxes, ha="center", va="center",
-                    fontsize=9)
+            _note(ax, "no coalition in these runs", fontsize=9)
         else:
             ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
             _thresholds(ax, sweep)
@@ -313,6 +314,12 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
     fig.tight_layout()
     paths.append(_save(fig, out / "sweep_coalition_size.png"))
     return paths
+
+
+def _span_text(counts: pd.Series) -> str:
+    """'200', or '150-200' where the points' counts differ."""
+    low, high = counts.min(), counts.max()
+    return f"{low}" if low == high else f"{low}-{high}"
 
 
 def _house_of(runs: pd.DataFrame) -> str:
@@ -384,8 +391,7 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
             ax.fill_between(group[first], group[f"{o.name}_low"], group[f"{o.name}_high"], color=colour, alpha=0.18,
                             linewidth=0)
         if not estimates[o.name].any():  # a flat line at 0 says nothing by itself
-            ax.text(0.5, 0.5, f"0 at every point ({int(estimates['runs'].sum()):,} runs)", transform=ax.transAxes,
-                    ha="center", va="center", fontsize=8)
+            _note(ax, f"0 at every point ({int(estimates['runs'].sum()):,} runs)", fontsize=8)
         if o.kind == "binary":
             ax.set_ylim(-0.02, 1.02)
         elif o.kind in ("count", "share"):  # never below 0: no negative ticks, even where every value is 0
@@ -402,8 +408,7 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, title=", ".join(map(parameter_label, others)), loc="lower center",
                    ncol=min(len(groups), 8), fontsize=8, title_fontsize=8, frameon=False)
-    replicates = estimates["replicates"]
-    size = f"{replicates.min()}" if replicates.min() == replicates.max() else f"{replicates.min()}-{replicates.max()}"
+    size = _span_text(estimates["replicates"])
     fig.suptitle(f"{house}: each outcome across {parameter_label(first)}: {len(estimates)} points, "
                  f"{size} replicates each\n"
                  "line: estimate; band: 95 % interval on replicates (a share of runs: Wilson; a mean: normal)",

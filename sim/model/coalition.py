@@ -142,14 +142,14 @@ def form(players: Players, chamber: Chamber, cfg: CoalitionConfig, shock: np.nda
     members = np.zeros(n, dtype=bool)
     if n < 2:
         return members
+    shocked = replace(players, cost=players.cost - shock)
     if n > EXACT_PLAYERS:
-        shocked = replace(players, cost=players.cost - shock)
         candidates = np.flatnonzero(hopeful(shocked, chamber, cfg))
         if len(candidates) >= 2:
             members[_leave_and_join(shocked, chamber, cfg, candidates)] = True
         return members
     # A stable bloc has two members or more, each of whom gains: most sessions no two players can.
-    if np.count_nonzero(hopeful(replace(players, cost=players.cost - shock), chamber, cfg, ROUNDING)) < 2:
+    if np.count_nonzero(hopeful(shocked, chamber, cfg, ROUNDING)) < 2:
         return members
     subsets, inside, _ = _blocs(tuple(int(s) for s in players.seats), chamber)
     value = _values_table(players, chamber, cfg, kept) - (cfg.risk_weight * players.risk - shock)[:, None]
