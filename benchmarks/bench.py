@@ -219,16 +219,15 @@ def main() -> None:
 PHASES = {
     "build the houses (traits drawn, deputies seated)": [("model.py", "__init__")],
     "open sessions: the coalition game": [("coalition.py", "play")],
-    "open sessions: the agenda drawn": [("agenda.py", "draw_session")],
-    "open sessions: the rest (status quo, bills' points, the record)": [("model.py", "open_session")],
-    "stack the houses' sessions": [("rollcall.py", "stack")],
+    "open sessions: the agenda drawn (vectorised over the batch)": [("agenda.py", "draw_sessions")],
+    "open sessions: the rest (status quo, bills' points, the record)": [("model.py", "open_sessions")],
     "roll calls (vectorised over the batch), and their counts": [("rollcall.py", "run")],
     "close sessions: sanctions, speech, expulsions, fear": [("model.py", "close_session"),
                                                             ("model.py", "close_warm_up_session")],
     "read the outcomes (the runs table's rows)": [("terms.py", "run_outcomes")],
 }
 NESTED = {"open sessions: the rest (status quo, bills' points, the record)":
-          ["open sessions: the coalition game", "open sessions: the agenda drawn"]}
+          ["open sessions: the coalition game", "open sessions: the agenda drawn (vectorised over the batch)"]}
 
 
 def profile(replicates: int = 200) -> None:

@@ -6,6 +6,7 @@ itself draws nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from statistics import NormalDist
@@ -19,11 +20,13 @@ GOVERNMENT = -1
 
 @dataclass(frozen=True)
 class SessionAgenda:
-    proposer_seat: np.ndarray  # seat of the initiating deputy, GOVERNMENT for a government bill
-    kind: np.ndarray  # index into the rules' bill kinds
-    moves: np.ndarray  # (bills, dimensions) bool: which dimensions the bill changes
-    offset: np.ndarray  # (bills, dimensions): the bill's distance from its proposer's ideal
-    noise: np.ndarray  # (bills, seats): each deputy's idiosyncratic shock on each roll call
+    """The sessions of a batch of houses, stacked on the first axis (H houses, B bills, n seats)."""
+
+    proposer_seat: np.ndarray  # (H, B) seat of the initiating deputy, GOVERNMENT for a government bill
+    kind: np.ndarray  # (H, B) index into the rules' bill kinds
+    moves: np.ndarray  # (H, B, dimensions) bool: which dimensions the bill changes
+    offset: np.ndarray  # (H, B, dimensions): the bill's distance from its proposer's ideal
+    noise: np.ndarray  # (H, B, n): each deputy's idiosyncratic shock on each roll call
 
 
 @cache
@@ -36,39 +39,45 @@ def normal_quantiles() -> np.ndarray:
     return np.array([inverse((k + 0.5) / steps) for k in range(steps)])
 
 
-def _kinds(uniform: np.ndarray, probs: list[float]) -> np.ndarray:
-    """Bill kinds from uniforms by inverting the cumulative kind probabilities."""
-    return np.minimum(np.searchsorted(np.cumsum(probs), uniform, side="right"), len(probs) - 1)
-
-
-def draw_session(
-    rng: np.random.Generator,
-    agenda: AgendaConfig,
-    rules: RulesConfig,
+def draw_sessions(
+    rngs: Sequence[np.random.Generator],
+    agendas: Sequence[AgendaConfig],
+    rules: Sequence[RulesConfig],
     dimensions: int,
-    agenda_share: float,
-    seated_seats: np.ndarray,
-    n_seats: int,
-    noise_sd: float,
+    agenda_share: np.ndarray,
+    seated: np.ndarray,
+    noise_sd: np.ndarray,
 ) -> SessionAgenda:
-    """Draw a session's bills: the Government proposes with probability `agenda_share`, otherwise a
-    seated deputy chosen uniformly (so parties initiate in proportion to their seats). Three draws from
-    the generator: one block of uniforms, one of standard normals for the offsets, one of 16-bit
-    integers for the noise."""
-    size = agenda.session_length
-    n_dim = dimensions
-    u_gov, u_seat, u_kind, u_first, u_second, u_two = rng.random((6, size))
-    offset = agenda.bill_sd * rng.standard_normal((size, n_dim))
-    noise = noise_sd * normal_quantiles()[rng.integers(0, 2**16, size=(size, n_seats), dtype=np.uint16)]
-    government = (u_gov < agenda_share) | (len(seated_seats) == 0)
-    seat = seated_seats[(u_seat * len(seated_seats)).astype(np.int64)] if len(seated_seats) else 0
+    """Draw a session's bills in each house h (its generator, agenda and rules; its Government's share of
+    the agenda, its seated seats as a row of `seated`, its noise_sd): the Government proposes with
+    probability agenda_share[h], otherwise a seated deputy chosen uniformly (so parties initiate in
+    proportion to their seats). Three draws from each house's generator: one block of uniforms, one of
+    standard normals for the offsets, one of 16-bit integers for the noise; the rest is arithmetic over
+    the batch, row by row, so that each house gets what it would have drawn alone."""
+    size, n_seats = agendas[0].session_length, seated.shape[1]
+    draws = [(rng.random((6, size)), rng.standard_normal((size, dimensions)),
+              rng.integers(0, 2**16, size=(size, n_seats), dtype=np.uint16)) for rng in rngs]
+    u_gov, u_seat, u_kind, u_first, u_second, u_two = np.stack([u for u, _, _ in draws], axis=1)
+    offset = np.array([a.bill_sd for a in agendas])[:, None, None] * np.stack([z for _, z, _ in draws])
+    noise = noise_sd[:, None, None] * normal_quantiles().take(np.stack([k for _, _, k in draws]))
+    count = seated.sum(axis=1)
+    government = (u_gov < agenda_share[:, None]) | (count == 0)[:, None]
+    # Each house's seated seats first, in seat order: the k-th seated seat is in column k.
+    in_order = np.argsort(~seated, axis=1, kind="stable")
+    seat = np.take_along_axis(in_order, (u_seat * count[:, None]).astype(np.int64), axis=1)
     proposer_seat = np.where(government, GOVERNMENT, seat)
-    kind = np.where(government, _kinds(u_kind, [k.government for k in rules.kinds]),
-                    _kinds(u_kind, [k.deputies for k in rules.kinds]))
-    first = (u_first * n_dim).astype(np.int64)
-    second = (first + 1 + (u_second * (n_dim - 1)).astype(np.int64)) % n_dim
-    two = u_two < agenda.two_dimension_prob
-    moves = np.zeros((size, n_dim), dtype=bool)
-    moves[np.arange(size), first] = True
-    moves[np.flatnonzero(two), second[two]] = True
+    kind = np.where(government, _kinds(u_kind, [[k.government for k in r.kinds] for r in rules]),
+                    _kinds(u_kind, [[k.deputies for k in r.kinds] for r in rules]))
+    first = (u_first * dimensions).astype(np.int64)
+    second = (first + 1 + (u_second * (dimensions - 1)).astype(np.int64)) % dimensions
+    two = u_two < np.array([a.two_dimension_prob for a in agendas])[:, None]
+    moves = first[:, :, None] == np.arange(dimensions)
+    moves |= two[:, :, None] & (second[:, :, None] == np.arange(dimensions))
     return SessionAgenda(proposer_seat, kind, moves, offset, noise)
+
+
+def _kinds(uniform: np.ndarray, probs: list[list[float]]) -> np.ndarray:
+    """Bill kinds from uniforms (a row per house) by inverting each house's cumulative kind
+    probabilities: the number of cumulative probabilities at or below the uniform."""
+    cumulative = np.cumsum(probs, axis=1)
+    return np.minimum((cumulative[:, None, :] <= uniform[:, :, None]).sum(axis=2), len(probs[0]) - 1)

@@ -7,7 +7,7 @@ import numpy as np
 
 from sim.config import Config, validate
 from sim.model import coalition
-from sim.model.agenda import GOVERNMENT, draw_session
+from sim.model.agenda import GOVERNMENT, draw_sessions
 from sim.model.agents import Deputy, Executive
 from sim.model.coalition import Coalition
 from sim.model.composition import Composition, compose
@@ -187,47 +187,23 @@ class MajilisModel(mesa.Model):
             self.close_session(sitting, 0)
 
     def open_session(self, keep: bool = True) -> Sitting:
-        """Drift the status quo, play the coalition game, draw the session's agenda; return the
-        session's roll calls, ready to run alone or stacked with other houses'. A session not kept
-        (the warm-up's) leaves no record."""
+        """This house's next session opened alone (open_sessions)."""
+        return open_sessions([self], keep)
+
+    def _prepare_session(self, keep: bool) -> None:
+        """A session's start before its bills: the status quo drifts, and the coalition game is played
+        (with the best bloc's margin for a session kept in the record)."""
         drift = self.rng.normal(0.0, self.cfg.agenda.drift_sd, size=self.dimensions)
         self.status_quo_terms = _policy_terms(np.clip(self.status_quo + drift, -1.0, 1.0))
         self._form_coalition(margin=keep)
-        seats, parties, b = self.seats, self.parties, self.behavior
-        a = draw_session(self.rng, self.cfg.agenda, self.cfg.rules, self.dimensions, self.executive.agenda_share,
-                         np.flatnonzero(seats.seated), self.members, b.noise_sd)
-        # Bills centre on the proposer's ideal pulled towards the executive's by the proposer's
-        # regime alignment: deputies draft what the Government's conclusion will accept (ODD 7.2).
-        government = a.proposer_seat == GOVERNMENT
-        seat = np.where(government, 0, a.proposer_seat)
-        own = seats.ideal[seat]
-        pull = np.where(government, 1.0, parties.alignment[seats.party_of[seat]])[:, None]
-        candidates = np.clip(own + pull * (self.executive.ideal - own) + a.offset, -1.0, 1.0)
+
+    def _record_opening(self, proposer: np.ndarray, kind: np.ndarray, moves: np.ndarray) -> None:
         start = self.session * self.session_length
         c = self.coalition
-        if keep:
-            self.record.open_session(
-                slice(start, start + self.session_length), self.session,
-                proposer=np.where(government, GOVERNMENT, seats.party_of[seat]), kind=a.kind, moves=a.moves,
-                coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
-                occupant_ids=[None if i == NOBODY else int(i) for i in self.deputy_ids],
-            )
-        return Sitting(
-            self.chamber,
-            candidate_terms=_policy_terms(candidates)[None],
-            moves=np.hstack([a.moves, a.moves])[None],
-            government=government[None],
-            thresholds=self.thresholds[a.kind][None],
-            noise=a.noise[None],
-            deputy_matrix=seats.rule[None],
-            party_matrix=parties.line_matrix[None],
-            coalition_gain=b.policy_weight * (c.gain if c else np.zeros(2 * self.dimensions))[None],
-            coalition_intent=np.array([c.intent if c else 0.0]),
-            vacant=~seats.seated[None],
-            party_of=seats.party_of[None],
-            status_quo_terms=self.status_quo_terms[None],
-            band=np.array([b.abstain_band]),
-            accept_loss=np.array([self.executive.accept_loss]),
+        self.record.open_session(
+            slice(start, start + self.session_length), self.session, proposer=proposer, kind=kind, moves=moves,
+            coalition_seats=self.coalition_seats, coalition_power=c.power if c else 0.0, margin=self.margin,
+            occupant_ids=[None if i == NOBODY else i for i in self.deputy_ids.tolist()],
         )
 
     def close_session(self, sitting: Sitting, house: int) -> None:
@@ -371,12 +347,64 @@ class MajilisModel(mesa.Model):
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)
 
 
+def open_sessions(models: list[MajilisModel], keep: bool = True) -> Sitting:
+    """Open the next session of every house: drift its status quo, play its coalition game, draw its
+    agenda (each house from its own generator), and return the session's roll calls stacked over the
+    houses. Bills centre on the proposer's ideal pulled towards the executive's by the proposer's regime
+    alignment: deputies draft what the Government's conclusion will accept (ODD 7.2). A session not
+    kept (the warm-up's) leaves no record."""
+    for model in models:
+        model._prepare_session(keep)
+    first = models[0]
+    if not all(first.chamber.same_as(model.chamber) for model in models):
+        raise ValueError("houses run in lockstep must share the executive's ideal point and the party list")
+    seats, parties = [model.seats for model in models], [model.parties for model in models]
+    seated = np.stack([s.seated for s in seats])
+    a = draw_sessions([model.rng for model in models], [model.cfg.agenda for model in models],
+                      [model.cfg.rules for model in models], first.dimensions,
+                      np.array([model.executive.agenda_share for model in models]), seated,
+                      np.array([model.behavior.noise_sd for model in models]))
+    government = a.proposer_seat == GOVERNMENT
+    seat = np.where(government, 0, a.proposer_seat)
+    party_of = np.stack([s.party_of for s in seats])
+    own = np.take_along_axis(np.stack([s.ideal for s in seats]), seat[:, :, None], axis=1)
+    alignment = np.take_along_axis(np.stack([p.alignment for p in parties]),
+                                   np.take_along_axis(party_of, seat, axis=1), axis=1)
+    pull = np.where(government, 1.0, alignment)[:, :, None]
+    ideal = np.stack([model.executive.ideal for model in models])[:, None, :]
+    candidates = np.clip(own + pull * (ideal - own) + a.offset, -1.0, 1.0)
+    proposer = np.where(government, GOVERNMENT, np.take_along_axis(party_of, seat, axis=1))
+    thresholds = np.take_along_axis(np.stack([model.thresholds for model in models]), a.kind, axis=1)
+    if keep:
+        for h, model in enumerate(models):
+            model._record_opening(proposer[h], a.kind[h], a.moves[h])
+    coalitions = [model.coalition for model in models]
+    return Sitting(
+        first.chamber,
+        candidate_terms=_policy_terms(candidates),
+        moves=np.concatenate([a.moves, a.moves], axis=2),
+        government=government,
+        thresholds=thresholds,
+        noise=a.noise,
+        deputy_matrix=np.stack([s.rule for s in seats]),
+        party_matrix=np.stack([p.line_matrix for p in parties]),
+        coalition_gain=np.stack([model.behavior.policy_weight * c.gain if c else np.zeros(2 * first.dimensions)
+                                 for model, c in zip(models, coalitions, strict=True)]),
+        coalition_intent=np.array([c.intent if c else 0.0 for c in coalitions]),
+        vacant=~seated,
+        party_of=party_of,
+        status_quo_terms=np.stack([model.status_quo_terms for model in models]),
+        band=np.array([model.behavior.abstain_band for model in models]),
+        accept_loss=np.array([model.executive.accept_loss for model in models]),
+    )
+
+
 def warm_up(models: list[MajilisModel]) -> None:
     """Play the houses' warm-up sessions not yet played (ODD 5.1), their roll calls stacked as in
     run_lockstep: a convocation starts with the threats, fear and records its parties carry out of the
     previous one, and with vetted deputies. None of it is kept in the record."""
     while cold := [model for model in models if model.cold_sessions > 0]:
-        sitting = Sitting.stack([model.open_session(keep=False) for model in cold])
+        sitting = open_sessions(cold, keep=False)
         sitting.run()
         for house, model in enumerate(cold):
             model.close_warm_up_session(sitting, house)
@@ -388,7 +416,7 @@ def run_lockstep(models: list[MajilisModel]) -> None:
     the shapes (house size, party list, session length and count) and the executive's ideal point."""
     warm_up(models)
     while models and models[0].running:
-        sitting = Sitting.stack([model.open_session() for model in models])
+        sitting = open_sessions(models)
         sitting.run()
         for house, model in enumerate(models):
             model.held += model.session_length

@@ -8,7 +8,7 @@ votes it would have cast alone (every operation acts row by row).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -122,15 +122,6 @@ class Sitting:
         self.votes = np.zeros((houses, bills, seats), dtype=np.int8)
         self.any_vacant = bool(self.vacant.any())
         self.any_coalition = bool(self.coalition_gain.any() or self.coalition_intent.any())
-
-    @classmethod
-    def stack(cls, sittings: list[Sitting]) -> Sitting:
-        """One Sitting of all the houses in `sittings` (each of one house), in their order."""
-        chamber = sittings[0].chamber
-        if not all(chamber.same_as(s.chamber) for s in sittings):
-            raise ValueError("houses run in lockstep must share the executive's ideal point and the party list")
-        arrays = [f.name for f in fields(cls) if f.init and f.name != "chamber"]
-        return cls(sittings[0].chamber, **{a: np.concatenate([getattr(s, a) for s in sittings]) for a in arrays})
 
     def run(self) -> None:
         for i in range(self.noise.shape[1]):
