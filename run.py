@@ -28,7 +28,10 @@ def main(dcfg: DictConfig) -> None:
         print(f"error: {err}", file=sys.stderr)
         raise SystemExit(2) from None
     # Imported once the configuration is valid: the model and its tables' libraries take seconds to
-    # load, which a bad input should not wait for.
+    # load, which a bad input should not wait for. The workers' server loads them meanwhile.
+    from sim.runs.workers import CHUNK, start_early
+
+    start_early(cfg.run.workers, -(-cfg.run.replicates // CHUNK))
     from sim.files import atomic_path
     from sim.runs.job import ERROR, run_job
 

@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import numpy as np
 import pytest
-from helpers import FORMING, load, run
+from helpers import EXPELLING, FORMING, load, run
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -21,9 +21,11 @@ from sim.model.coalition import (
     best_margin,
     form,
     hopeful,
+    play,
     power,
     values,
 )
+from sim.model.model import MajilisModel
 from sim.outcomes.terms import run_outcomes
 
 CFG = CoalitionConfig(distance_weight=0.5, rivalry_cost=0.3, risk_weight=0.3)
@@ -230,3 +232,33 @@ def test_leave_and_join_beyond_the_exact_limit_mostly_finds_the_largest_stable_c
         differs += set(exact.tolist()) != set(_leave_and_join(players, chamber, cfg, candidates).tolist())
     print(f"leave/join differs from the exact search in {differs} of {exists} games with a stable coalition")
     assert exists > 40 and differs / exists < 0.15, (exists, differs)
+
+
+def test_a_house_keeps_its_game_only_while_nobody_s_seat_changes_hands():
+    """The game a house keeps from session to session (Kept) plays as a game set up afresh, session
+    after session of a run with expulsions, and after a seat falls vacant or a deputy leaves its party."""
+    model = MajilisModel(load(*FORMING, *EXPELLING), rng=np.random.default_rng(2))  # one expulsion
+    c = model.cfg.coalition
+
+    def both() -> tuple:
+        played = [play(model.parties, model.seats, model.thresholds, model.kind_frequency, c,
+                       np.random.default_rng(11), kept=kept) for kept in (model.kept_game, None)]
+        return tuple((None if coal is None else (coal.seats, coal.power, coal.parties.tobytes()), margin)
+                     for coal, margin in played)
+
+    changes = model.seats.changes
+    for _ in range(model.term_length // model.session_length):
+        for _ in range(model.session_length):
+            model.step()
+        kept, fresh = both()
+        assert kept == fresh
+    assert model.expulsions and model.seats.changes > changes  # seats did change hands along the way
+    seat = int(np.flatnonzero(model.seats.seated & (model.seats.party_of != model.parties.ruling))[0])
+    model.seats.vacate(seat)
+    kept, fresh = both()
+    assert kept == fresh
+    seat = int(np.flatnonzero(model.seats.seated & model.seats.district & (model.seats.party_of != model.parties.ruling)
+                              & (model.seats.party_of != model.parties.independent))[0])
+    model.seats.expel(seat)
+    kept, fresh = both()
+    assert kept == fresh

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -15,7 +16,9 @@ from joblib import Parallel, delayed
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 from joblib.parallel import BACKENDS
 
+from sim.runs import workers
 from sim.runs.lifeline import running, start_loky_workers_watching
+from sim.runs.workers import pool_size
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from Linux /proc")
 
@@ -126,3 +129,11 @@ def _loky_workers() -> list[int]:
         if ppid == os.getpid() and b"popen_loky_posix" in command:
             found.append(int(stat.parent.name))
     return found
+
+
+def test_a_job_takes_a_worker_a_task_up_to_its_cores_and_none_in_a_launchers_worker(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(workers, "available_cores", lambda: 2)
+    assert [pool_size(0, tasks) for tasks in (1, 2, 10)] == [1, 2, 2]
+    assert pool_size(4, 3) == 3 and pool_size(1, 10) == 1
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: "loky")
+    assert pool_size(2, 10) == 1

@@ -218,29 +218,46 @@ CACHED_VALUES = (1 << 14) * 14
 
 
 class Kept:
-    """One house's table of values (_values_table), kept from session to session until its players
-    change (a seat changing hands): one table a house, dropped with the house."""
+    """One house's game from session to session: its players but their risk, its chamber and its table
+    of values (_values_table), kept while nobody's seat changes hands (Seats.changes): one a house,
+    dropped with the house. Only the players' risk and shocks change from session to session."""
 
     def __init__(self) -> None:
-        self.key: _Key | None = None
-        self.table = np.empty((0, 0))
+        self.changes = -1  # Seats.changes when the game was set up
+        self.game: _Game | None = None
+        self.table: np.ndarray | None = None
 
-    def get(self, key: _Key) -> np.ndarray:
-        if key != self.key:
-            self.key, self.table = key, _bloc_values(key)
-        return self.table
+
+@dataclass(frozen=True)
+class _Game:
+    """The players of a house as seated, their risk left to fill in: the non-ruling parties with seated
+    deputies (rows `members_of`), then the seated self-nominated deputies (seats `deputies`)."""
+
+    members_of: list[int]
+    deputies: np.ndarray
+    per_party: np.ndarray  # seated deputies of each party row
+    players: Players
+    chamber: Chamber
+
+    def same_players(self, other: _Game) -> bool:
+        """Whether the two games' players are the same in everything but their risk (and the chamber too)."""
+        a, b = self.players, other.players
+        return self.chamber == other.chamber and all(
+            np.array_equal(getattr(a, f), getattr(b, f)) for f in ("seats", "position", "intent", "cost", "rivals"))
 
 
 def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig, kept: Kept | None) -> np.ndarray:
     """(players, blocs): every member's value of every bloc of two or more (the rows of _blocs), before
     its risk and its shock; +inf where the player is not in the bloc (so that a bloc's least willing
     member is its column's minimum). A row per player, so that a bloc's minimum is an elementwise
-    minimum of a dozen long rows rather than a dozen numbers a bloc (about 6x faster). Only the
-    players' risk and shocks change from session to session: the rest is worked out once per house and
-    kept (in `kept`, up to CACHED_VALUES numbers)."""
-    key = _Key(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
+    minimum of a dozen long rows rather than a dozen numbers a bloc (about 6x faster). With `kept` (the
+    house's, whose game `players` are), worked out once while the game stands, up to CACHED_VALUES numbers."""
     n = len(players.seats)
-    return kept.get(key) if kept is not None and (1 << n) * n <= CACHED_VALUES else _bloc_values(key)
+    if kept is None or (1 << n) * n > CACHED_VALUES:
+        return _bloc_values(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
+    if kept.table is None:
+        kept.table = _bloc_values(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
+    return kept.table
 
 
 def _member_values(players: Players, distance_weight: float, rivalry_cost: float, subsets: np.ndarray,
@@ -256,31 +273,9 @@ def _member_values(players: Players, distance_weight: float, rivalry_cost: float
             - rivalry_cost * ((subsets[:, None] & rival_bits[None]) > 0))
 
 
-@dataclass(frozen=True, eq=False)
-class _Key:
-    """A house's players and the weights of their values, hashed by content (a cache key)."""
-
-    players: Players
-    chamber: Chamber
-    distance_weight: float
-    rivalry_cost: float
-
-    def _content(self) -> tuple:
-        p = self.players
-        return (p.seats.tobytes(), p.position.tobytes(), p.intent.tobytes(), p.cost.tobytes(), p.rivals.tobytes(),
-                self.chamber, self.distance_weight, self.rivalry_cost)
-
-    def __hash__(self) -> int:
-        return hash(self._content())
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Key) and self._content() == other._content()
-
-
-def _bloc_values(key: _Key) -> np.ndarray:
-    p = key.players
-    subsets, inside, table = _blocs(tuple(int(s) for s in p.seats), key.chamber)
-    value = _member_values(p, key.distance_weight, key.rivalry_cost, subsets, inside, table) - p.cost
+def _bloc_values(p: Players, chamber: Chamber, distance_weight: float, rivalry_cost: float) -> np.ndarray:
+    subsets, inside, table = _blocs(tuple(int(s) for s in p.seats), chamber)
+    value = _member_values(p, distance_weight, rivalry_cost, subsets, inside, table) - p.cost
     return np.ascontiguousarray(np.where(inside, value, np.inf).T)
 
 
@@ -329,14 +324,48 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     A player's fixed net cost is its coordination cost plus the rents it forfeits (cooptation_rent
     times its regime alignment) less its visibility gain (visibility times its intent); the session's
     shocks are drawn from `rng`, one per player."""
+    if kept is not None and kept.changes == seats.changes and kept.game is not None:
+        game = kept.game
+    else:
+        game = _game(parties, seats, chamber_quotas, frequency, cfg)
+        if kept is not None:
+            # A deputy replaced by another of its party changes no player: the table of values stands.
+            if kept.game is None or not kept.game.same_players(game):
+                kept.table = None
+            kept.changes, kept.game = seats.changes, game
+    members_of, deputies, per_party, chamber = game.members_of, game.deputies, game.per_party, game.chamber
+    if len(game.players.seats) < 2:
+        return None, float("nan")
+    seated = seats.seated
+    fear_per_party = np.bincount(seats.party_of[seated], weights=seats.fear[seated], minlength=len(per_party))
+    players = replace(game.players, risk=np.concatenate([fear_per_party[members_of] / per_party[members_of],
+                                                         seats.fear[deputies]]))
+    members = form(players, chamber, cfg, cfg.choice_noise * rng.logistic(size=len(players.seats)), kept)
+    best = best_margin(players, chamber, cfg, kept) if margin else float("nan")
+    if not members.any():
+        return None, best
+    member_seats = players.seats[members]
+    party_mask = np.zeros(len(parties.names), dtype=bool)
+    party_mask[np.array(members_of, dtype=np.int64)[members[: len(members_of)]]] = True
+    deputy_mask = np.zeros(len(seats.seated), dtype=bool)
+    deputy_mask[deputies[members[len(members_of):]]] = True
+    centre = member_seats @ players.position[members] / member_seats.sum()
+    return Coalition(
+        parties=party_mask, deputies=deputy_mask, seats=int(member_seats.sum()),
+        power=power(chamber, int(member_seats.sum()), players.seats[~members]),
+        gain=gain_rows(equal_salience(len(centre)), centre),
+        intent=float(member_seats @ players.intent[members] / member_seats.sum()),
+    ), best
+
+
+def _game(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequency: np.ndarray,
+          cfg: CoalitionConfig) -> _Game:
+    """The house's players as seated (play() says who they are and what their fixed net cost holds)."""
     seated = seats.seated
     rows = len(parties.names)
     per_party = np.bincount(seats.party_of[seated], minlength=rows)
-    fear_per_party = np.bincount(seats.party_of[seated], weights=seats.fear[seated], minlength=rows)
     members_of = [i for i in range(parties.independent) if i != parties.ruling and per_party[i] > 0]
     deputies = np.flatnonzero(seated & seats.independent)
-    if len(members_of) + len(deputies) < 2:
-        return None, float("nan")
     rivals = np.zeros((len(members_of) + len(deputies),) * 2, dtype=bool)
     rivals[: len(members_of), : len(members_of)] = parties.rivals[np.ix_(members_of, members_of)]
     rows_of = [*members_of, *[parties.independent] * len(deputies)]
@@ -346,26 +375,11 @@ def play(parties: PartyTable, seats: Seats, chamber_quotas: np.ndarray, frequenc
     players = Players(
         seats=np.concatenate([per_party[members_of], np.ones(len(deputies), dtype=np.int64)]),
         intent=intent,
-        risk=np.concatenate([fear_per_party[members_of] / per_party[members_of], seats.fear[deputies]]),
+        risk=np.zeros(len(rows_of)),  # each session's, filled in by play()
         cost=coordination + cfg.cooptation_rent * parties.alignment[rows_of] - cfg.visibility * intent,
         position=np.vstack([parties.platform[members_of], seats.ideal[deputies]]),
         rivals=rivals,
     )
     chamber = Chamber(int(per_party[parties.ruling]), tuple(int(q) for q in chamber_quotas),
                       tuple(float(f) for f in frequency))
-    members = form(players, chamber, cfg, cfg.choice_noise * rng.logistic(size=len(players.seats)), kept)
-    best = best_margin(players, chamber, cfg, kept) if margin else float("nan")
-    if not members.any():
-        return None, best
-    member_seats = players.seats[members]
-    party_mask = np.zeros(rows, dtype=bool)
-    party_mask[np.array(members_of, dtype=np.int64)[members[: len(members_of)]]] = True
-    deputy_mask = np.zeros(len(seated), dtype=bool)
-    deputy_mask[deputies[members[len(members_of):]]] = True
-    centre = member_seats @ players.position[members] / member_seats.sum()
-    return Coalition(
-        parties=party_mask, deputies=deputy_mask, seats=int(member_seats.sum()),
-        power=power(chamber, int(member_seats.sum()), players.seats[~members]),
-        gain=gain_rows(equal_salience(len(centre)), centre),
-        intent=float(member_seats @ players.intent[members] / member_seats.sum()),
-    ), best
+    return _Game(members_of, deputies, per_party, players, chamber)

@@ -85,7 +85,7 @@ class MajilisModel(mesa.Model):
 
         self.status_quo_terms = self.executive_terms.copy()
         self.coalition: Coalition | None = None
-        self.kept_values = coalition.Kept()  # the coalition game's table of values, kept between sessions
+        self.kept_game = coalition.Kept()  # the coalition game's players and values, kept between sessions
         self.margin = float("nan")  # the best bloc's margin at the session's start (sim.model.coalition)
         self.session = 0
         # Roll calls held so far. Mesa's own `steps` counts step() calls, which lockstep runs bypass.
@@ -341,7 +341,7 @@ class MajilisModel(mesa.Model):
         with `margin`, the best bloc's margin is worked out for the record."""
         c = self.cfg.coalition
         self.coalition, self.margin = coalition.play(self.parties, self.seats, self.thresholds, self.kind_frequency,
-                                                     c, self.rng, margin, self.kept_values
+                                                     c, self.rng, margin, self.kept_game
                                                      ) if c.enabled else (None, float("nan"))
         self.parties.set_coalition(self.coalition.parties if self.coalition else None)
         self.seats.set_coalition(self.coalition.deputies if self.coalition else None)

@@ -40,6 +40,9 @@ class Seats:
         # deputy's own lean towards the executive.
         self.rule = np.zeros((n, self.layout.lines + len(parties.names)))
         self.pull = np.zeros(n)
+        # Counts every change of who sits where, for whom and with what position (draw, expel, vacate,
+        # new_term), so that the coalition game can keep its players while it stands (coalition.Kept).
+        self.changes = 0
 
     @property
     def independent(self) -> np.ndarray:
@@ -63,6 +66,7 @@ class Seats:
         self.clear_record(seats)
         self.mandate_threat[seats] = 0.0
         self.seated[seats] = True
+        self.changes += 1
 
     def clear_record(self, seats: np.ndarray | int) -> None:
         self.sat[seats] = self.defections[seats] = self.defections_against[seats] = 0
@@ -73,6 +77,7 @@ class Seats:
         a party, under its own mandate threat and with its own base fear (returns True); a list seat is
         the party's to refill (returns False)."""
         self.clear_record(seat)
+        self.changes += 1
         if not self.district[seat]:
             return False
         self.party_of[seat] = self.parties.independent
@@ -81,6 +86,7 @@ class Seats:
 
     def vacate(self, seat: int) -> None:
         self.seated[seat] = False
+        self.changes += 1
 
     def set_coalition(self, deputies: np.ndarray | None) -> None:
         """The self-nominated deputies who follow the coalition's line this session (None: no coalition)."""
@@ -95,6 +101,7 @@ class Seats:
     def new_term(self, comp: Composition) -> None:
         """A newly elected house: who sits where; traits are drawn as the deputies take their seats."""
         self.party_of, self.district = comp.party.copy(), comp.district.copy()
+        self.changes += 1
 
     def refresh(self) -> None:
         """Recompute the vote rule's rows from traits, party membership and coalition membership."""

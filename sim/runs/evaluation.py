@@ -33,8 +33,9 @@ from sim.model.given import GivenExpulsions
 from sim.model.parties import PartyTable
 from sim.outcomes import registry
 from sim.outcomes.features import Results, session_features
-from sim.runs.batch import available_cores, replicate_seed, run_houses, worker_pool
+from sim.runs.batch import replicate_seed, run_houses
 from sim.runs.fingerprint import fingerprint
+from sim.runs.workers import available_cores, worker_pool
 
 log = logging.getLogger(__name__)
 # Runs per chunk: enough houses in a sitting to share numpy's per-call overhead, few enough that a

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import asdict
@@ -15,12 +14,8 @@ from sim.config import Config
 from sim.model.model import MajilisModel
 from sim.outcomes.tables import recorded_tables
 from sim.outcomes.terms import run_outcomes
-from sim.runs.batch import available_cores, replicate_seed, run_houses, worker_pool
-
-# Replicates run in lockstep, and per task sent to a worker process: enough to share numpy's per-call
-# overhead of a roll call among many houses and to amortise pickling, few enough to keep a progress bar
-# moving and both cores busy to the end of a 500-replicate job (ten chunks).
-CHUNK = 50
+from sim.runs.batch import replicate_seed, run_houses
+from sim.runs.workers import CHUNK, pool_size, worker_pool
 
 
 def config_columns(cfg: Config) -> dict[str, Any]:
@@ -73,19 +68,15 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
     With several workers (run.workers, 0 for every core) chunks of replicates run in worker
     processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
     total = cfg.run.replicates
-    workers = cfg.run.workers or available_cores()
-    if multiprocessing.get_start_method(allow_none=True) not in (None, *multiprocessing.get_all_start_methods()):
-        # In a launcher's worker (joblib's loky) a fork server cannot start: it would inherit a start
-        # method multiprocessing does not know. The launcher already runs jobs in parallel.
-        workers = 1
     show = cfg.run.progress if progress is None else progress
     chunks = [range(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
+    workers = pool_size(cfg.run.workers, len(chunks))
     with ExitStack() as stack:
         results: Iterator[list[tuple[list[dict], Tables]]]
-        if workers == 1 or len(chunks) == 1:  # a pool costs more than it saves on one chunk
+        if workers == 1:  # one chunk, or one core: a pool costs more than it saves
             results = map(run_replicates, [cfg] * len(chunks), chunks)
         else:
-            pool = stack.enter_context(worker_pool(min(workers, len(chunks))))
+            pool = stack.enter_context(worker_pool(workers))
             results = pool.map(run_replicates, [cfg] * len(chunks), chunks)
         # disable=None lets tqdm stay quiet when stderr is not a terminal.
         bar = stack.enter_context(
