@@ -253,7 +253,9 @@ def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig, kept
     minimum of a dozen long rows rather than a dozen numbers a bloc (about 6x faster). With `kept` (the
     house's, whose game `players` are), worked out once while the game stands, up to CACHED_VALUES numbers."""
     n = len(players.seats)
-    if kept is None or (1 << n) * n > CACHED_VALUES:
+    # Players of the kept game share its arrays (play() replaces their risk alone); others are not its.
+    if kept is None or kept.game is None or kept.game.players.seats is not players.seats \
+            or (1 << n) * n > CACHED_VALUES:
         return _bloc_values(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
     if kept.table is None:
         kept.table = _bloc_values(players, chamber, cfg.distance_weight, cfg.rivalry_cost)
