@@ -33,7 +33,8 @@ from solara.server import kernel_context
 
 import sim
 from sim.config import MAX_SEED, Config, ConfigError
-from sim.figures.browser import hemicycle_svg, legend_html, party_label, replicates_figure, series_figure
+from sim.figures.browser import hemicycle_svg, legend_html, replicates_figure, series_figure
+from sim.figures.words import PARLIAMENT_NAMES, party_label
 from sim.model.agenda import GOVERNMENT
 from sim.model.model import MajilisModel
 from sim.model.rollcall import ABSTAIN, NO, VACANT, YES
@@ -53,12 +54,6 @@ def _config(overrides: tuple[str, ...]) -> Config:
 
 
 DEFAULTS = _config(())
-PARLIAMENTS = {
-    "majilis_2023": "the Majilis elected in 2023",
-    "majilis_2021": "the Majilis elected in 2021",
-    "ruling_minority": "a hung house (no majority for the ruling party)",
-    "simulated_election": "a house drawn by a simulated election",
-}
 AS_CONFIGURED = "as configured"
 INTENTS = [AS_CONFIGURED] + [f"{v / 10:.1f}" for v in range(11)]
 # (label, low, high, step) of each slider; the labels are what the page and its messages say.
@@ -120,8 +115,9 @@ class Controls:
     def problems(self) -> dict[str, str]:
         """What is wrong with each control's value, in words, by control (empty: none)."""
         out = {}
-        if self.parliament not in PARLIAMENTS:
-            out["parliament"] = f"{LABELS['parliament']}: {self.parliament!r} is not one of {', '.join(PARLIAMENTS)}."
+        if self.parliament not in PARLIAMENT_NAMES:
+            allowed = ", ".join(PARLIAMENT_NAMES)
+            out["parliament"] = f"{LABELS['parliament']}: {self.parliament!r} is not one of {allowed}."
         if self.intent not in INTENTS:
             out["intent"] = f"{LABELS['intent']}: {self.intent!r} is not 'as configured' or 0.0 to 1.0 in tenths."
         for name, (label, low, high, _) in SLIDERS.items():
@@ -151,7 +147,7 @@ class Controls:
     def words(self) -> str:
         """The settings in a sentence, for the heading of what was run with them."""
         intent = "as configured" if self.intent == AS_CONFIGURED else self.intent
-        return (f"{PARLIAMENTS.get(self.parliament, self.parliament)}; loyalty {self.loyalty:g}, fear x "
+        return (f"{PARLIAMENT_NAMES.get(self.parliament, self.parliament)}; loyalty {self.loyalty:g}, fear x "
                 f"{self.fear_scale:g}, whip x {self.whip:g}, minor parties' opposition intent {intent}")
 
 
@@ -620,10 +616,10 @@ def HouseControls(viewer: Viewer) -> None:
     def set_field(name: str):
         return lambda value: viewer.pending.set(replace(viewer.pending.value, **{name: value}))
 
-    labels = list(PARLIAMENTS.values())
-    solara.Select(LABELS["parliament"], values=labels, value=PARLIAMENTS.get(pending.parliament, labels[0]),
+    labels = list(PARLIAMENT_NAMES.values())
+    solara.Select(LABELS["parliament"], values=labels, value=PARLIAMENT_NAMES.get(pending.parliament, labels[0]),
                   on_value=lambda label: viewer.pending.set(
-                      replace(viewer.pending.value, parliament={v: k for k, v in PARLIAMENTS.items()}[label])))
+                      replace(viewer.pending.value, parliament={v: k for k, v in PARLIAMENT_NAMES.items()}[label])))
     for name, (label, low, high, step) in SLIDERS.items():
         solara.SliderFloat(label, value=getattr(pending, name), min=low, max=high, step=step,
                            on_value=set_field(name), thumb_label="always")

@@ -53,6 +53,7 @@ from sim.analysis.posterior import (
 from sim.analysis.uncertainty import check_priors, load_parameters
 from sim.config import ConfigError
 from sim.figures.analyses import conditions_figure, posterior_figure, predictive_figure
+from sim.figures.words import experiment_label
 from sim.files import write_table
 from sim.outcomes import registry
 from sim.outcomes.features import Results
@@ -66,12 +67,16 @@ DRAWS, POINTS, REPLICATES = 40000, 200, 20
 # (each a draw from the posterior predictive: its point from the posterior, its first sessions the record's).
 REST = "2023 house, rest of convocation"
 # The other houses, started afresh at posterior points: (label, experiment, the term whose sessions are read).
+WHOLE, MINORITY = "2023 house, whole term", experiment_label("ruling_minority")
+# Houses with other rules of registration (claim 2 reads them against the 2023 house's whole term).
+COUNTERFACTUALS = (experiment_label("registered_opposition"), experiment_label("free_and_fair"),
+                   "second of two terms")
 HOUSES = (
-    ("2023 house, whole term", "baseline", 0),
-    ("registered_opposition", "registered_opposition", 0),
-    ("free_and_fair", "free_and_fair", 0),
-    ("two_terms, second term", "two_terms", 1),
-    ("ruling_minority", "ruling_minority", 0),
+    (WHOLE, "baseline", 0),
+    (COUNTERFACTUALS[0], "registered_opposition", 0),
+    (COUNTERFACTUALS[1], "free_and_fair", 0),
+    (COUNTERFACTUALS[2], "two_terms", 1),
+    (MINORITY, "ruling_minority", 0),
 )
 # When would a blocking coalition form? Over what the record leaves at its priors: every player's intent,
 # and the weight a player gives its registration risk (the parameter the margin rests on most: Sobol
@@ -79,7 +84,7 @@ HOUSES = (
 # the arithmetic lets a bloc decide. Every other parameter at --condition-points posterior points.
 CONDITIONS = {"minor.opposition_intent": [0.0, 0.25, 0.5, 0.75, 1.0],
               "coalition.risk_weight": [0.0, 0.15, 0.3, 0.45, 0.6]}
-CONDITION_HOUSES = ("2023 house, whole term", "ruling_minority")
+CONDITION_HOUSES = (WHOLE, MINORITY)
 CONDITION_OUTCOME = "coalition_blocking"
 CONDITION_POINTS = 100
 # The record is the 2023 house's and the houses are declared above: an override applies to every one of

@@ -43,7 +43,7 @@ def main(argv: list[str] | None = None) -> None:
     print(terms.groupby(["name", "term"])[["parties_registered", "seats_osdp", "seats_qhp", "expulsions",
                                             "defections", "gov_defeats"]].mean().round(2).to_string())
     comparison_figure(second, figures / "two_terms.png",
-                      "Second of two terms: re-registration threat on (two_terms) and off (two_terms_no_threat)")
+                      "Second of two terms, the re-registration threat on and off")
     print(f"figures in {figures}/")
 
 

@@ -18,7 +18,18 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-from calibration import CONDITION_HOUSES, CONDITION_POINTS, CONDITIONS, DRAWS, HOUSES, POINTS, REST
+from calibration import (
+    CONDITION_HOUSES,
+    CONDITION_POINTS,
+    CONDITIONS,
+    COUNTERFACTUALS,
+    DRAWS,
+    HOUSES,
+    MINORITY,
+    POINTS,
+    REST,
+    WHOLE,
+)
 from calibration import REPLICATES as PREDICTIVE_REPLICATES
 from sensitivity import REPLICATES, SCENARIO_DRAWS, SOBOL_N, TRAJECTORIES
 from study import RECORD, RESULTS, ROOT, check_output
@@ -46,8 +57,6 @@ READS = {"voting_power": ("python experiments/voting_power.py", ("feasibility.cs
                                                                "posterior_points.parquet", "conditions.csv"))}
 ANALYSED = registry.outcomes(analysed=True)
 LABELS = {o.name: o.axis for o in ANALYSED}
-# The 2023 house's whole term, started afresh at posterior points (the first of HOUSES).
-WHOLE = HOUSES[0][0]
 
 
 def pct(x: float) -> str:
@@ -136,9 +145,8 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, prim: pd.DataFr
     numbers, and the verdicts, from the results."""
     rest, whole = REST, WHOLE
     blocking = pred(rest, "coalition_blocking")
-    minority = pred("ruling_minority", "coalition_blocking")
-    counterfactual = {h: pred(h, "coalition_formed") for h in
-                      ("registered_opposition", "free_and_fair", "two_terms, second term")}
+    minority = pred(MINORITY, "coalition_blocking")
+    counterfactual = {h: pred(h, "coalition_formed") for h in COUNTERFACTUALS}
     house = pred(whole, "coalition_formed")
     # Registration binds where a house with other registration rules differs from the 2023 house's,
     # beyond both intervals.

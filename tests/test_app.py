@@ -33,6 +33,7 @@ import app  # noqa: E402
 from sim import load_config  # noqa: E402
 from sim.figures.browser import replicates_figure, series_figure  # noqa: E402
 from sim.figures.results import PARTY_COLOURS  # noqa: E402
+from sim.figures.words import PARLIAMENT_NAMES  # noqa: E402
 from sim.model.rollcall import VACANT  # noqa: E402
 from sim.outcomes import registry  # noqa: E402
 from sim.runs.replicates import run_experiment  # noqa: E402
@@ -54,7 +55,7 @@ VOTES = re.compile(r"yes (\d+), no (\d+), abstain (\d+), vacant (\d+); (\d+) of 
 ROLL_CALL = re.compile(r"Roll call (\d+) of (\d+)")
 # A configuration key (`behavior.fear_scale`) or identifier (`ak_zhol`, `ruling_minority`) in the text.
 IDENTIFIER = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b|\b[a-z]+_[a-z_]+\b")
-HUNG = app.PARLIAMENTS["ruling_minority"]
+HUNG = PARLIAMENT_NAMES["ruling_minority"]
 
 
 # -- in Python ---------------------------------------------------------------------------------------

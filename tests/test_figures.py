@@ -12,21 +12,23 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import ROOT, load
-from matplotlib.collections import PolyCollection, QuadMesh
+from matplotlib.collections import LineCollection, PolyCollection, QuadMesh
 from matplotlib.patches import Rectangle
 
 from sim.analysis.posterior import conditional_table
 from sim.analysis.uncertainty import load_parameters
-from sim.figures import analyses, results
+from sim.figures import analyses, results, words
 from sim.outcomes import registry
 from sim.outcomes.features import Results
 from sim.outcomes.summary import point_estimates
 from sim.runs.replicates import run_experiment
 
-# A configuration key: a config group, a dot and a key (`coalition.risk_weight`, `minor.opposition_intent`).
+# A configuration key: a config group, a dot and a key (`coalition.risk_weight`, `minor.opposition_intent`);
+# an identifier (`ak_zhol`, `two_terms_no_threat`); a party by its identifier (`qhp`, `apk`), lower case.
 GROUPS = ("behavior", "coalition", "minor", "executive", "agenda", "parliament", "parties", "independents",
           "run", "rules")
-CONFIG_KEY = re.compile(rf"\b(?:{'|'.join(GROUPS)})\.[a-z_]+")
+CONFIG_KEY = re.compile(rf"\b(?:{'|'.join(GROUPS)})\.[a-z_]+|\b[a-z]+_[a-z0-9_]+\b"
+                        rf"|\b(?:{'|'.join(words.PARTY_NAMES)})\b")
 
 
 @pytest.fixture
@@ -59,7 +61,7 @@ def _texts(fig: plt.Figure) -> list[str]:
 
 def _check(fig: plt.Figure) -> None:
     keys = sorted({m for text in _texts(fig) for m in CONFIG_KEY.findall(text)})
-    assert not keys, f"{fig._suptitle.get_text() if fig._suptitle else fig}: configuration keys as labels: {keys}"
+    assert not keys, f"{fig._suptitle.get_text() if fig._suptitle else fig}: identifiers as labels: {keys}"
     for ax in fig.axes:
         if not ax.get_visible() or ax.get_label() == "<colorbar>":
             continue
@@ -76,19 +78,25 @@ def _check(fig: plt.Figure) -> None:
         if len(numbers) <= 1 and data:
             assert ax.texts, f"a panel of one value {numbers} without a word of why: {ax.get_title()!r}"
         elif data:
-            varying.append(data)
+            varying.append(_data(ax, with_x=True))
     title = fig._suptitle.get_text() if fig._suptitle else ""
     assert len(set(varying)) == len(varying), f"{title}: two panels draw the same data"
 
 
-def _data(ax: plt.Axes) -> tuple:
-    """What a panel plots, as numbers: its lines, bars and collections (a heatmap's cells included)."""
+def _data(ax: plt.Axes, with_x: bool = False) -> tuple:
+    """What a panel plots, as numbers: its lines (their heights; `with_x`, their places too), bars and
+    collections (a heatmap's cells included)."""
     found = [tuple(np.round(np.asarray(line.get_ydata(), dtype=float), 9)) for line in ax.lines]
+    if with_x:  # where the points are as well as how high: dots at the same rows of different panels differ
+        found += [tuple(np.round(np.asarray(line.get_xdata(), dtype=float), 9)) for line in ax.lines]
     found += [tuple(np.round([patch.get_x(), patch.get_y(), patch.get_width(), patch.get_height()], 9))
               for patch in ax.patches if isinstance(patch, Rectangle)]
     for collection in ax.collections:
         array = collection.get_array()
-        values = collection.get_offsets() if array is None else array
+        if isinstance(collection, LineCollection):  # horizontal or vertical bars of intervals
+            values = np.concatenate([np.ravel(segment) for segment in collection.get_segments()] or [[]])
+        else:
+            values = collection.get_offsets() if array is None else array
         found.append(tuple(np.round(np.ravel(np.ma.filled(values, np.nan)).astype(float), 9)))
     return tuple(found)
 
@@ -128,8 +136,9 @@ def test_the_analyses_figures_speak_words(drawn, tmp_path):
     def found(p: float) -> Results:
         return Results({"coalition_blocking": (rng.random((6, 4, 1, 5)) < p).reshape(24, 1, 5) * 40.0}, ["amanat"])
 
+    hung = words.experiment_label("ruling_minority")
     conditions = pd.concat([conditional_table(cells, found(p), "coalition_blocking", slice(0, 5)).assign(house=h)
-                            for h, p in (("2023 house, whole term", 0.1), ("ruling_minority", 0.4))])
+                            for h, p in (("2023 house, whole term", 0.1), (hung, 0.4))])
     analyses.conditions_figure(conditions, tmp_path / "c.png")
     for fig in drawn:
         _check(fig)
@@ -149,7 +158,7 @@ def test_counts_are_bars_and_a_heatmap_keeps_its_grid_its_intervals_and_says_wha
     params = ["minor.opposition_intent", "behavior.fear_scale"]
     results.sweep_figures(sweep, point_estimates(sweep, [*params, "job"]), params, tmp_path)
     heatmap = next(fig for fig in drawn if "below it its 95 % interval" in fig._suptitle.get_text())
-    assert heatmap._suptitle.get_text().startswith("baseline:")  # the house is named
+    assert heatmap._suptitle.get_text().startswith("2023 house:")  # the house is named, in words
     panels = [ax for ax in heatmap.axes if ax.get_label() != "<colorbar>"]
     bars = [ax for ax in heatmap.axes if ax.get_label() == "<colorbar>"]
     meshes = [ax for ax in panels if any(isinstance(c, QuadMesh) for c in ax.collections)]
@@ -161,3 +170,38 @@ def test_counts_are_bars_and_a_heatmap_keeps_its_grid_its_intervals_and_says_wha
     blocking = next(ax for ax in panels if "blocking minority" in ax.get_title())
     if (sweep["coalition_blocking"] == 0).all():  # nothing to colour: one line says so
         assert blocking not in meshes and "0 at every point" in blocking.texts[0].get_text()
+
+
+def test_houses_voting_power_discipline_and_the_predictive_answer_speak_words(drawn, tmp_path):
+    cfg = load("run.replicates=4", "agenda.session_length=20", "experiment=convocation_2021")  # the Assembly's 9
+    runs = run_experiment(cfg, progress=False)
+    fig, ax = plt.subplots()
+    results.draw_hemicycle(ax, results.house_seats(runs), "2021")
+    drawn.append(fig)
+    results.power_figure({"2021": runs, "2021 again": runs.assign(**{"ruling_banzhaf_ordinary": 0.5})},
+                         tmp_path / "p.png")
+    rng = np.random.default_rng(1)
+    expelled = pd.DataFrame({"party": rng.choice(["ak_zhol", "qhp", "apk"], 30), "session": rng.integers(0, 5, 30),
+                             "trigger": rng.choice(["speech", "vote"], 30),
+                             **{f"{d}_from_executive": rng.normal(0, 0.5, 30) for d in cfg.dimensions}})
+    results.expulsions_figure(expelled, list(cfg.dimensions), 4, tmp_path / "e.png")
+    houses = ["2023 house, rest of convocation", *(words.experiment_label(e) for e in ("free_and_fair", "two_terms"))]
+    predictive = pd.DataFrame([{"house": h, "outcome": o.name, "sessions": "1-5", "mean": m, "ci_low": m / 2,
+                                "ci_high": 2 * m, "point_low": 0.0, "point_high": 2 * m, "runs": 100,
+                                "runs_with": int(100 * m)}
+                               for h in houses for o, m in zip(registry.outcomes(analysed=True), rng.random(9),
+                                                               strict=False)])
+    analyses.predictive_figure(predictive, tmp_path / "pr.png")
+    assert len(drawn) == 4
+    for fig in drawn:
+        _check(fig)
+
+
+def test_every_shipped_party_house_and_experiment_has_words():
+    """A reader meets these names in figures and on the page: each configured one has its words."""
+    parties = load().parties
+    assert set(parties) <= set(words.PARTY_NAMES)
+    assert {p.stem for p in (ROOT / "configs" / "parliament").glob("*.yaml")} == set(words.PARLIAMENT_NAMES)
+    assert {p.stem for p in (ROOT / "configs" / "experiment").glob("*.yaml")} == set(words.EXPERIMENT_NAMES)
+    assert words.run_label("weak_whip behavior.fear_scale=0.5") == "whips halved, fear scale (deputies) = 0.5"
+    assert words.parameter_label("parties.qhp.whip_strength") == "whip strength (QHP)"

@@ -11,7 +11,8 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from sim.analysis.posterior import informed
-from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, _save, parameter_label
+from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, _save
+from sim.figures.words import parameter_label
 from sim.outcomes import registry
 
 S1_COLOUR = "#7570b3"

@@ -21,27 +21,17 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from sim.figures.results import BLOCK_COLOUR, MAIN_COLOUR, MAJORITY_COLOUR, PARTY_COLOURS, arch_positions
+from sim.figures.words import party_label
 from sim.model.rollcall import ABSTAIN, NO, VACANT, YES
 from sim.outcomes import registry
 from sim.outcomes.summary import estimate
 
-# Parties as a reader knows them; the configuration's names are identifiers.
-PARTY_NAMES = {
-    "amanat": "Amanat", "auyl": "Auyl", "respublica": "Respublica", "ak_zhol": "Ak Zhol",
-    "qhp": "People's Party (QHP)", "osdp": "Social Democrats (OSDP)", "baitak": "Baitak", "alga": "Alga",
-    "namys": "Namys", "apk": "Assembly of the People (APK)", "self_nominated": "self-nominated",
-}
 VOTE_WORDS = {YES: "yes", NO: "no", ABSTAIN: "abstain", VACANT: "vacant seat"}
 UNKNOWN_PARTY = "#444444"
 SEAT_RIM = "#ffffff"
 # The legend's samples of a mark sit on a white seat: a mark means the same on every party's colour.
 MARK_SAMPLE = "#ffffff"
 SCALE = 260  # SVG pixels per unit of the arch (parliamentarch's arch is 2 units wide)
-
-
-def party_label(name: str) -> str:
-    """A party's name in words: 'ak_zhol' is 'Ak Zhol'."""
-    return PARTY_NAMES.get(name, name.replace("_", " "))
 
 
 def _ink(fill: str) -> str:

@@ -14,6 +14,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 from parliamentarch import get_seats_centers  # noqa: E402
 
+from sim.figures.words import experiment_label, parameter_label, party_label, run_label, value_text  # noqa: E402
 from sim.files import atomic_path  # noqa: E402
 from sim.model.electoral import allocate_list_seats  # noqa: E402
 from sim.outcomes import registry  # noqa: E402
@@ -36,10 +37,6 @@ SWEEP_PANELS = [
     ("gov_defeats", "mean"),
     ("defections", "mean"),
 ]
-# What a group of configuration keys applies to, in a swept parameter's name (see parameter_label);
-# a party's own keys are named by the party alone.
-PARAMETER_SCOPES = {"minor": "every non-ruling player", "independents": "self-nominated deputies",
-                    "behavior": "deputies", "coalition": "coalition game", "parties": "", "parliament": "house"}
 PARTY_COLOURS = {
     "amanat": "#1f5fa8", "auyl": "#7cb342", "respublica": "#ef8a17", "ak_zhol": "#f4c430",
     "qhp": "#c62828", "osdp": "#e377c2", "baitak": "#2e7d32", "alga": "#6a1b9a", "namys": "#8d6e63",
@@ -99,7 +96,7 @@ def draw_hemicycle(ax: plt.Axes, seats: dict[str, int], title: str) -> None:
             continue
         xy = ordered[start:start + count]
         ax.scatter(xy[:, 0], xy[:, 1], s=60 if len(ordered) < 150 else 12, color=PARTY_COLOURS.get(name, "#444444"),
-                   label=f"{name} {count}", edgecolor="white", linewidth=0.4)
+                   label=f"{party_label(name, short=True)} {count}", edgecolor="white", linewidth=0.4)
         start += count
     ax.text(1, 0.02, str(len(ordered)), ha="center", fontsize=16, fontweight="bold")
     ax.set_aspect("equal")
@@ -125,7 +122,7 @@ def house_seats(runs: pd.DataFrame) -> dict[str, int]:
 
 def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
     """Outcome distributions across replicates, and coalition seats over the term."""
-    name, size = runs["name"].iloc[0], size_text(runs)
+    name, size = run_label(runs["name"].iloc[0]), size_text(runs)
     unit = "replicates" if runs["term"].nunique() == 1 else "terms (replicate x term)"
     fig, axes = plt.subplots(2, 3, figsize=(13, 7))
     for ax, (column, title, discrete) in zip(axes.flat, DISTRIBUTIONS, strict=True):
@@ -172,6 +169,7 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
     distributions of coalition size, government defeats and expulsions as bars (the share of each
     experiment's runs at each count)."""
     names = list(dict.fromkeys(runs["name"]))
+    labels = [run_label(n) for n in names]
     groups = [runs[runs["name"] == n] for n in names]
     colours = plt.get_cmap("Dark2")(np.arange(len(names)) % 8)
     binary = registry.outcomes(kind="binary")
@@ -184,7 +182,7 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
             p, low, high = share(group, o.name)
             x = j + (i - (len(names) - 1) / 2) * width
             ax.bar(x, p, width, color=colour, yerr=[[p - low], [high - p]], capsize=2,
-                   label=names[i] if j == 0 else None)
+                   label=labels[i] if j == 0 else None)
             if p == 0:  # a bar of height 0 is no bar: say it
                 ax.text(x, high + 0.01, "none", rotation=90, ha="center", va="bottom", fontsize=6)
     ax.set_xticks(range(len(binary)), [textwrap.fill(o.label, 16) for o in binary], fontsize=8)
@@ -200,7 +198,7 @@ def comparison_figure(runs: pd.DataFrame, path: Path, title: str = "Experiments 
             continue
         # Coalition seats are read against the thresholds, so the axis runs to the largest majority.
         reach = max(int(g["majority"].iloc[0]) for g in groups) + 2 if column == "coalition_max_seats" else 0
-        _count_bars(ax, [g[column] for g in groups], names, colours, reach)
+        _count_bars(ax, [g[column] for g in groups], labels, colours, reach)
         if column == "coalition_max_seats":  # each house its own thresholds
             for key, colour in (("blocking", BLOCK_COLOUR), ("majority", MAJORITY_COLOUR)):
                 for value in sorted({int(g[key].iloc[0]) for g in groups}):
@@ -249,21 +247,6 @@ def _count_bars(ax: plt.Axes, counts: list[pd.Series], names: list[str], colours
     ax.set_ylim(0, None)
 
 
-def parameter_label(key: str) -> str:
-    """A swept configuration key in words, for axes and legends: 'minor.opposition_intent' is
-    'opposition intent (every non-ruling player)', 'parties.qhp.whip_strength' 'whip strength (qhp)'."""
-    *path, name = key.split(".")
-    if name.isdigit() and path:  # an entry of a list ('executive.ideal.1'): the list's name and the position
-        name = f"{path.pop()} {name}"
-    scope = [PARAMETER_SCOPES.get(part, part.replace("_", " ")) for part in path]
-    scope = [words for words in scope if words]
-    return name.replace("_", " ") + (f" ({', '.join(scope)})" if scope else "")
-
-
-def _value_text(value: object) -> str:
-    return f"{value:g}" if isinstance(value, (int, float, np.number)) else str(value)
-
-
 def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str], out: Path) -> list[Path]:
     """Over the swept parameters (columns of `sweep`, the runs, and of `estimates`, a row per point as
     sim.outcomes.summary.point_estimates gives it): a heatmap of coalition probabilities, defeats and
@@ -294,7 +277,7 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
     top = int(sweep["coalition_max_seats"].max())
     for ax, value in zip(axes.flat, values, strict=False):
         seats = sweep.loc[sweep[first] == value, "coalition_max_seats"]
-        ax.set_title(f"at {_value_text(value)}: a coalition in {int((seats > 0).sum())} of {len(seats):,} runs",
+        ax.set_title(f"at {value_text(value)}: a coalition in {int((seats > 0).sum())} of {len(seats):,} runs",
                      fontsize=9)
         if (seats == 0).all():
             _note(ax, "no coalition in these runs", fontsize=9)
@@ -323,8 +306,8 @@ def _span_text(counts: pd.Series) -> str:
 
 
 def _house_of(runs: pd.DataFrame) -> str:
-    """The experiment the runs share (the first word of their names: `baseline` for the 2023 house)."""
-    houses = {str(name).split()[0] for name in runs["name"].unique()}
+    """The experiment the runs share, in words (the first word of their names: `baseline`, the 2023 house)."""
+    houses = {experiment_label(str(name).split()[0]) for name in runs["name"].unique()}
     return houses.pop() if len(houses) == 1 else " / ".join(sorted(houses))
 
 
@@ -355,8 +338,8 @@ def _heatmap(fig: plt.Figure, ax: plt.Axes, runs: pd.DataFrame, o: registry.Outc
     scale, digits = (100.0, 0) if probability else (1.0, 0 if np.nanmax(grid) >= 100 else 1)
     top = 100.0 if probability else float(np.nanmax(grid))
     image = ax.pcolormesh(_edges(xs), _edges(ys), scale * grid, cmap="viridis", vmin=0, vmax=top)
-    ax.set_xticks(xs, [_value_text(v) for v in xs])
-    ax.set_yticks(ys, [_value_text(v) for v in ys])
+    ax.set_xticks(xs, [value_text(v) for v in xs])
+    ax.set_yticks(ys, [value_text(v) for v in ys])
     for (y, x), values in cells.items():
         centre, low, high = (scale * v for v in values)
         ax.text(x, y, f"{centre:.{digits}f}\n{low:.{digits}f}-{high:.{digits}f}", ha="center", va="center",
@@ -386,7 +369,7 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
             continue
         for (values, group), colour in zip(groups, colours, strict=True):
             group = group.sort_values(first)
-            label = ", ".join(map(_value_text, values)) if others else None
+            label = ", ".join(map(value_text, values)) if others else None
             ax.plot(group[first], group[o.name], "o-", color=colour, markersize=3, linewidth=1.4, label=label)
             ax.fill_between(group[first], group[f"{o.name}_low"], group[f"{o.name}_high"], color=colour, alpha=0.18,
                             linewidth=0)
@@ -464,7 +447,7 @@ def expulsions_figure(expelled: pd.DataFrame, dims: list[str], replicates: int, 
     parties = list(expelled["party"].value_counts().index)
     for ax, d in zip(axes, dims, strict=False):
         values = [expelled.loc[expelled["party"] == p, f"{d}_from_executive"] for p in parties]
-        ax.hist(values, bins=bins, stacked=True, label=[p.replace("_", " ") for p in parties],
+        ax.hist(values, bins=bins, stacked=True, label=[party_label(p, short=True) for p in parties],
                 color=[PARTY_COLOURS.get(p, MAIN_COLOUR) for p in parties])
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_xlabel(f"{d}: position minus the executive's")
