@@ -167,6 +167,17 @@ def test_counts_are_bars_and_a_heatmap_keeps_its_grid_its_intervals_and_says_wha
         mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
         assert list(mesh.get_coordinates()[0, :, 0]) == pytest.approx([-0.1, 0.1, 0.6, 1.4])
         assert all("-" in t.get_text() for t in ax.texts)  # every cell: its estimate and interval
+    # An outcome of one value at every point has no panel; the line below the panels names it.
+    varied = sweep.assign(expulsions=sweep["expulsions"] + 10 * sweep["minor.opposition_intent"])
+    estimates = point_estimates(varied, [*params, "job"])
+    results.outcomes_figure(estimates, params, tmp_path / "o.png", "2023 house")
+    lines = drawn[-1]
+    constant = [o.label for o in registry.outcomes(summary=True) if estimates[o.name].nunique() == 1]
+    assert constant  # no coalition in so short a sweep
+    titles = {ax.get_title().replace("\n", " ") for ax in lines.axes if ax.get_visible()}
+    assert not titles & set(constant)
+    below = " ".join(t.get_text().replace("\n", " ") for t in lines.texts)
+    assert all(label in below for label in constant), below
     blocking = next(ax for ax in panels if "blocking minority" in ax.get_title())
     if (sweep["coalition_blocking"] == 0).all():  # nothing to colour: one line says so
         assert blocking not in meshes and "0 at every point" in blocking.texts[0].get_text()

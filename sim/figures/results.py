@@ -351,33 +351,35 @@ def _heatmap(fig: plt.Figure, ax: plt.Axes, runs: pd.DataFrame, o: registry.Outc
 def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, house: str) -> Path:
     """Every summary outcome (sim.outcomes.registry) against the first swept parameter: its estimate at
     each point with its 95 % interval as a band, one line per value of the other parameters; `house`
-    (the experiment swept) named in the title. A panel that would repeat an earlier one, or draw a flat
-    0, says so instead."""
+    (the experiment swept) named in the title. An outcome whose estimate is one value at every point
+    (0, say), or the same as an earlier one's at every point, gets no panel: a line below the panels
+    names it, with that value."""
     first, others = params[0], params[1:]
-    shown = registry.outcomes(summary=True)
+    outcomes = registry.outcomes(summary=True)
+    runs = f"{int(estimates['runs'].sum()):,} runs"
+    flat = [o for o in outcomes if estimates[o.name].nunique() == 1]
+    twins = {o: next(e for e in outcomes[:i] if estimates[e.name].equals(estimates[o.name]))
+             for i, o in enumerate(outcomes) if o not in flat
+             and any(estimates[e.name].equals(estimates[o.name]) for e in outcomes[:i])}
+    shown = [o for o in outcomes if o not in flat and o not in twins] or outcomes[:1]
     cols = min(len(shown), 4)
     rows = int(np.ceil(len(shown) / cols))
     groups = list(estimates.groupby(others, sort=True, dropna=False)) if others else [((), estimates)]
     # An ordered sequence of lines, coloured as the heatmap's scale runs (low: dark, high: light).
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(groups))) if others else [MAIN_COLOUR]
-    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.0 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.0 * rows + 0.4), squeeze=False)
     for i, (ax, o) in enumerate(zip(axes.flat, shown, strict=False)):
-        twin = next((earlier for earlier in shown[:i] if estimates[earlier.name].equals(estimates[o.name])), None)
-        if twin is not None and estimates[o.name].any():  # e.g. every expulsion was for public dissent
-            ax.set_title(textwrap.fill(o.label, 40), fontsize=9)
-            _nothing(ax, textwrap.fill(f"the same as '{twin.label}' at every point", 34))
-            continue
         for (values, group), colour in zip(groups, colours, strict=True):
             group = group.sort_values(first)
             label = ", ".join(map(value_text, values)) if others else None
             ax.plot(group[first], group[o.name], "o-", color=colour, markersize=3, linewidth=1.4, label=label)
             ax.fill_between(group[first], group[f"{o.name}_low"], group[f"{o.name}_high"], color=colour, alpha=0.18,
                             linewidth=0)
-        if not estimates[o.name].any():  # a flat line at 0 says nothing by itself
-            _note(ax, f"0 at every point ({int(estimates['runs'].sum()):,} runs)", fontsize=8)
+        if o in flat:  # every outcome was one value: the one panel drawn says so
+            _note(ax, f"{value_text(estimates[o.name].iloc[0])} at every point ({runs})", fontsize=8)
         if o.kind == "binary":
             ax.set_ylim(-0.02, 1.02)
-        elif o.kind in ("count", "share"):  # never below 0: no negative ticks, even where every value is 0
+        elif o.kind in ("count", "share"):  # never below 0: no negative ticks
             low, high = ax.get_ylim()
             ax.set_ylim(max(low, -0.03 * high), high)
         ax.set_title(textwrap.fill(o.label, 40), fontsize=9)
@@ -387,16 +389,28 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
             ax.set_xlabel(textwrap.fill(parameter_label(first), 40, break_on_hyphens=False), fontsize=8)
     for ax in axes.flat[len(shown):]:
         ax.set_visible(False)
+    same = "; ".join(f"{o.label} {estimates[o.name].iloc[0]:.3g}" for o in flat)
+    unshown = [f"one value at every point ({runs}): {same}"] if shown[0] not in flat else []
+    unshown += [f"{o.label}: the same as {twin.label} at every point" for o, twin in twins.items()]
+    # Below the panels, in inches of the figure: what has no panel (a line of text each 0.17 in), and
+    # above it the legend of the other parameters' values (0.5 in).
+    note = "\n".join(textwrap.fill(f"Not drawn: {line}.", 170) for line in unshown)
+    height = fig.get_figheight()
+    text_in = 0.17 * (note.count("\n") + 1) if note else 0.0
+    legend_in = 0.5 if others else 0.0
+    if note:
+        fig.text(0.5, 0.01, note, ha="center", va="bottom", fontsize=8)
     if others:
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, title=", ".join(map(parameter_label, others)), loc="lower center",
-                   ncol=min(len(groups), 8), fontsize=8, title_fontsize=8, frameon=False)
+                   ncol=min(len(groups), 8), fontsize=8, title_fontsize=8, frameon=False,
+                   bbox_to_anchor=(0.5, (text_in + 0.05) / height))
     size = _span_text(estimates["replicates"])
     fig.suptitle(f"{house}: each outcome across {parameter_label(first)}: {len(estimates)} points, "
                  f"{size} replicates each\n"
                  "line: estimate; band: 95 % interval on replicates (a share of runs: Wilson; a mean: normal)",
                  fontsize=11)
-    fig.tight_layout(rect=(0, 0.06 if others else 0, 1, 1))
+    fig.tight_layout(rect=(0, (text_in + legend_in + 0.1) / height, 1, 1))
     return _save(fig, path)
 
 
