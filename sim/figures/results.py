@@ -158,7 +158,7 @@ def experiment_figures(runs: pd.DataFrame, out: Path) -> list[Path]:
 
     fig, ax = plt.subplots(figsize=(7, 4.6))
     elected = "enp_seats" in runs.columns
-    title = f"{name}: the house" + (" (mean seats over elected houses)" if elected else "")
+    title = f"{name}: seats by party" + (" (the mean over elected houses)" if elected else "")
     draw_hemicycle(ax, house_seats(runs), title)
     paths.append(_save(fig, out / "house.png"))
     return paths
