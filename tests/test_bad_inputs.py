@@ -175,7 +175,7 @@ CASES = [
     Case("calibration.py", ("experiment=baseline",), ("experiment=baseline: calibration.py fits the record",
                                                        "not choose the house")),
     Case("calibration.py", ("parliament=ruling_minority",), ("parliament=ruling_minority:", "not choose the house")),
-    Case("calibration.py", ("agenda.terms=1",), ("agenda.terms=1: leaves the house 'two_terms, second term'",)),
+    Case("calibration.py", ("agenda.terms=1",), ("agenda.terms=1: leaves the house 'second of two terms'",)),
     Case("calibration.py", ("run.seed=5",), ("run.seed=5: the analyses do not read run.*", "--seed")),
     Case("calibration.py", ("--seed", "-1"), ("--seed = -1",)),
     Case("calibration.py", ("--draws", "0"), ("--draws = 0: must be at least 1",)),
