@@ -358,9 +358,11 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
     outcomes = registry.outcomes(summary=True)
     runs = f"{int(estimates['runs'].sum()):,} runs"
     flat = [o for o in outcomes if estimates[o.name].nunique() == 1]
-    twins = {o: next(e for e in outcomes[:i] if estimates[e.name].equals(estimates[o.name]))
-             for i, o in enumerate(outcomes) if o not in flat
-             and any(estimates[e.name].equals(estimates[o.name]) for e in outcomes[:i])}
+    twins = {}  # an outcome the same as an earlier one at every point (all expulsions for public dissent)
+    for i, o in enumerate(outcomes):
+        twin = next((e for e in outcomes[:i] if estimates[e.name].equals(estimates[o.name])), None)
+        if twin is not None and o not in flat:
+            twins[o] = twin
     shown = [o for o in outcomes if o not in flat and o not in twins] or outcomes[:1]
     cols = min(len(shown), 4)
     rows = int(np.ceil(len(shown) / cols))
