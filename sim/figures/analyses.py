@@ -148,13 +148,15 @@ def predictive_figure(table: pd.DataFrame, path: Path) -> Path:
                             ha="right", va="center", fontsize=7, color="grey")
         if share:
             ax.set_xlim(-0.01, max(0.1, float(np.nanmax(high)) * 1.2))
+            # Ticks at whole percents (a tick at 2.5 % would read '2%' with no decimals).
+            ax.xaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
             ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         elif outcome.kind != "continuous":  # counts and shares start at 0; a margin may be negative
             ax.set_xlim(left=0)
         if rows["mean"].isna().any():  # the margin where an elected house has no bloc to form
             for at in y[rows["mean"].isna().to_numpy()]:
-                ax.text(0.5, at, "no bloc in some runs", transform=ax.get_yaxis_transform(), ha="center",
-                        va="center", fontsize=8, color="grey")
+                ax.text(0.5, at + 0.3, "no bloc in some runs", transform=ax.get_yaxis_transform(), ha="center",
+                        va="center", fontsize=8, color="grey")  # above its bar
         ax.grid(axis="x", alpha=0.3)
     sessions = table.drop_duplicates("house").set_index("house")["sessions"]
     np.atleast_1d(axes)[0].set_yticks(y, [f"{h}\n(sessions {sessions[h]})" for h in houses], fontsize=8)
