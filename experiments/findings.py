@@ -171,7 +171,7 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, prim: pd.DataFr
         + ("Registration matters here" if registration_binds
            else "In the model registration is not what binds (the intervals overlap)")
         + f": a coalition forms in {interval(house)} in the 2023 house, "
-        + "; ".join(f"{interval(r)} in `{h}`" for h, r in counterfactual.items())
+        + "; ".join(f"{interval(r)} in the {h}" for h, r in counterfactual.items())
         + ". The registration threat works through discipline instead: Government defeats over the prior rest "
         f"on {top(indices, 'gov_defeats', 2)}. **Verdict:** from assumptions: the other houses' registration "
         "rules (`configs/experiment/`) are counterfactuals the record of the 2023 house cannot test, and the "
@@ -347,7 +347,7 @@ def write_findings(results: Path, out: Path) -> None:
         f"{top(indices, 'coalition_margin', 3)}.",
         "",
         "**Lasts.** The share of a term's sessions in which a coalition holds: "
-        + "; ".join(f"{pred(h, 'coalition_share_of_sessions')['mean']:.3f} in `{h}`" for h in houses) + ".",
+        + "; ".join(f"{pred(h, 'coalition_share_of_sessions')['mean']:.3f} in the {h}" for h in houses) + ".",
         "",
         "| house | " + " | ".join(LABELS[o.name] for o in ANALYSED) + " |",
         "|---|" + "---|" * len(ANALYSED),

@@ -282,8 +282,11 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
         if (seats == 0).all():
             _note(ax, "no coalition in these runs", fontsize=9)
         else:
-            ax.hist(seats, bins=np.arange(-0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)), color=MAIN_COLOUR)
+            # Only the runs with a coalition: a bar of the many without would flatten the few with one.
+            ax.hist(seats[seats > 0], bins=np.arange(0.5, max(top, 1) + 1.5, max(1, (top + 1) // 30)),
+                    color=MAIN_COLOUR)
             _thresholds(ax, sweep)
+            ax.set_xlim(0, max(top, int(sweep["majority"].iloc[0])) + 2)
     for ax in axes.flat[len(values):]:
         ax.set_visible(False)
     if top > 0:
@@ -291,9 +294,9 @@ def sweep_figures(sweep: pd.DataFrame, estimates: pd.DataFrame, params: list[str
     for ax in axes[-1]:
         ax.set_xlabel("largest coalition (seats)")
     for ax in axes[:, 0]:
-        ax.set_ylabel("runs")
-    fig.suptitle(f"{house}: largest coalition's seats across {parameter_label(first)}, a panel per value{others}",
-                 fontsize=12)
+        ax.set_ylabel("runs with a coalition")
+    fig.suptitle(f"{house}: the largest coalition's seats where one formed, across {parameter_label(first)}, a "
+                 f"panel per value{others}", fontsize=12)
     fig.tight_layout()
     paths.append(_save(fig, out / "sweep_coalition_size.png"))
     return paths
