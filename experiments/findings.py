@@ -162,7 +162,8 @@ def claims(pred, indices: pd.DataFrame, posterior: pd.DataFrame, prim: pd.DataFr
         + f". Can: {feasible}. Would: a coalition reaches the blocking minority in the rest of the convocation "
         f"in {interval(blocking)}, and the Government loses {interval(pred(rest, 'gov_defeats'), share=False)} "
         f"bills there. Where over the prior a bloc is within reach (its margin positive, the ruling party "
-        f"intact): {reach}. With the ruling party short of a majority (`ruling_minority`) a coalition blocks in "
+        f"intact): {reach}. With the ruling party short of a majority (the {MINORITY}, "
+        "`experiment=ruling_minority`) a coalition blocks in "
         f"{interval(minority)} at the parameters the record allows. **Verdict:** the *can* follows from the "
         f"arithmetic of the house as elected; the *would* {basis(posterior, margin_keys)}, the parameters the "
         "margin rests on most.",

@@ -50,12 +50,14 @@ def _texts(fig: plt.Figure) -> list[str]:
     """Every piece of text a reader sees: the figure's own, and each panel's title, axis labels, ticks
     labels, legend and annotations."""
     found = [t.get_text() for t in fig.texts] + [fig._suptitle.get_text() if fig._suptitle else ""]
+    for legend in fig.legends:  # a legend of the whole figure, with its title
+        found += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
     for ax in fig.axes:
         found += [ax.get_title(), ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.texts)]
         found += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
         legend = ax.get_legend()
         if legend is not None:
-            found += [t.get_text() for t in legend.get_texts()]
+            found += [t.get_text() for t in legend.get_texts()] + [legend.get_title().get_text()]
     return [t for t in found if t]
 
 
@@ -178,6 +180,15 @@ def test_counts_are_bars_and_a_heatmap_keeps_its_grid_its_intervals_and_says_wha
     assert not titles & set(constant)
     below = " ".join(t.get_text().replace("\n", " ") for t in lines.texts)
     assert all(label in below for label in constant), below
+    # Every outcome one value (a margin undefined everywhere among them): one panel says its value, the
+    # line below names every other one.
+    flat = estimates.assign(**{o.name: 0.0 for o in registry.outcomes(summary=True)}).assign(coalition_margin=np.nan)
+    results.outcomes_figure(flat, params, tmp_path / "flat.png", "2023 house")
+    visible = [ax for ax in drawn[-1].axes if ax.get_visible()]
+    assert len(visible) == 1 and visible[0].texts[0].get_text().startswith("0 at every point")
+    below = " ".join(t.get_text().replace("\n", " ") for t in drawn[-1].texts)
+    assert "best bloc's margin (least willing member) no value" in below
+    assert "Government defeats 0" in below and "expulsions for public dissent 0" in below
     blocking = next(ax for ax in panels if "blocking minority" in ax.get_title())
     if (sweep["coalition_blocking"] == 0).all():  # nothing to colour: one line says so
         assert blocking not in meshes and "0 at every point" in blocking.texts[0].get_text()
@@ -216,3 +227,7 @@ def test_every_shipped_party_house_and_experiment_has_words():
     assert {p.stem for p in (ROOT / "configs" / "experiment").glob("*.yaml")} == set(words.EXPERIMENT_NAMES)
     assert words.run_label("weak_whip behavior.fear_scale=0.5") == "whips halved, fear scale (deputies) = 0.5"
     assert words.parameter_label("parties.qhp.whip_strength") == "whip strength (QHP)"
+    assert words.run_label("baseline parliament=ruling_minority") == (
+        "the baseline calibration, a hung house (no majority for the ruling party)")
+    assert words.run_label("weak_whip behavior.fear_scale=0.50 agenda.drift_sd") == (
+        "whips halved, fear scale (deputies) = 0.5, drift sd (agenda) unset")

@@ -360,7 +360,8 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
     first, others = params[0], params[1:]
     outcomes = registry.outcomes(summary=True)
     runs = f"{int(estimates['runs'].sum()):,} runs"
-    flat = [o for o in outcomes if estimates[o.name].nunique() == 1]
+    # One value everywhere, NaN included (a margin where no house had a bloc to form).
+    flat = [o for o in outcomes if estimates[o.name].nunique(dropna=False) == 1]
     twins = {}  # an outcome the same as an earlier one at every point (all expulsions for public dissent)
     for i, o in enumerate(outcomes):
         twin = next((e for e in outcomes[:i] if estimates[e.name].equals(estimates[o.name])), None)
@@ -372,7 +373,17 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
     groups = list(estimates.groupby(others, sort=True, dropna=False)) if others else [((), estimates)]
     # An ordered sequence of lines, coloured as the heatmap's scale runs (low: dark, high: light).
     colours = plt.get_cmap("viridis")(np.linspace(0, 0.85, len(groups))) if others else [MAIN_COLOUR]
-    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, 3.0 * rows + 0.4), squeeze=False)
+    same = "; ".join(f"{o.label} {_flat_text(estimates[o.name])}" for o in flat if o not in shown)
+    unshown = [f"one value at every point ({runs}): {same}"] if same else []
+    unshown += [f"{o.label}: the same as {twin.label} at every point" for o, twin in twins.items()]
+    # Below the panels, in inches of the figure: what has no panel (a line of text each 0.17 in), and
+    # above it the legend of the other parameters' values (0.5 in); the figure grows by as much.
+    width = int(14 * 3.9 * cols)  # characters of 8-point text across the figure
+    note = "\n".join(textwrap.fill(f"Not drawn: {line}.", width) for line in unshown)
+    text_in = 0.17 * (note.count("\n") + 1) if note else 0.0
+    legend_in = 0.5 if others else 0.0
+    height = 3.0 * rows + 0.5 + text_in + legend_in
+    fig, axes = plt.subplots(rows, cols, figsize=(3.9 * cols, height), squeeze=False)
     for i, (ax, o) in enumerate(zip(axes.flat, shown, strict=False)):
         for (values, group), colour in zip(groups, colours, strict=True):
             group = group.sort_values(first)
@@ -381,7 +392,7 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
             ax.fill_between(group[first], group[f"{o.name}_low"], group[f"{o.name}_high"], color=colour, alpha=0.18,
                             linewidth=0)
         if o in flat:  # every outcome was one value: the one panel drawn says so
-            _note(ax, f"{value_text(estimates[o.name].iloc[0])} at every point ({runs})", fontsize=8)
+            _note(ax, f"{_flat_text(estimates[o.name])} at every point ({runs})", fontsize=8)
         if o.kind == "binary":
             ax.set_ylim(-0.02, 1.02)
         elif o.kind in ("count", "share"):  # never below 0: no negative ticks
@@ -394,15 +405,6 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
             ax.set_xlabel(textwrap.fill(parameter_label(first), 40, break_on_hyphens=False), fontsize=8)
     for ax in axes.flat[len(shown):]:
         ax.set_visible(False)
-    same = "; ".join(f"{o.label} {estimates[o.name].iloc[0]:.3g}" for o in flat)
-    unshown = [f"one value at every point ({runs}): {same}"] if shown[0] not in flat else []
-    unshown += [f"{o.label}: the same as {twin.label} at every point" for o, twin in twins.items()]
-    # Below the panels, in inches of the figure: what has no panel (a line of text each 0.17 in), and
-    # above it the legend of the other parameters' values (0.5 in).
-    note = "\n".join(textwrap.fill(f"Not drawn: {line}.", 170) for line in unshown)
-    height = fig.get_figheight()
-    text_in = 0.17 * (note.count("\n") + 1) if note else 0.0
-    legend_in = 0.5 if others else 0.0
     if note:
         fig.text(0.5, 0.01, note, ha="center", va="bottom", fontsize=8)
     if others:
@@ -417,6 +419,13 @@ def outcomes_figure(estimates: pd.DataFrame, params: list[str], path: Path, hous
                  fontsize=11)
     fig.tight_layout(rect=(0, (text_in + legend_in + 0.1) / height, 1, 1))
     return _save(fig, path)
+
+
+def _flat_text(values: pd.Series) -> str:
+    """The one value of an outcome at every point, as a panel or a line says it: '0', '0.341', or 'no
+    value' where it is undefined everywhere (a margin with no bloc to form)."""
+    value = values.iloc[0]
+    return "no value" if pd.isna(value) else f"{value:.3g}"
 
 
 def power_figure(houses: dict[str, pd.DataFrame], path: Path) -> Path:
@@ -469,7 +478,7 @@ def expulsions_figure(expelled: pd.DataFrame, dims: list[str], replicates: int, 
         ax.hist(values, bins=bins, stacked=True, label=[party_label(p, short=True) for p in parties],
                 color=[PARTY_COLOURS.get(p, MAIN_COLOUR) for p in parties])
         ax.axvline(0, color="black", linewidth=0.8)
-        ax.set_xlabel(f"{d}: position minus the executive's")
+        ax.set_xlabel(f"{d.capitalize()}: position minus the executive's")
         ax.set_title(f"{d.capitalize()}: expelled deputies", fontsize=10)
     axes[0].set_ylabel("expulsions")
     axes[0].legend(fontsize=7)

@@ -69,12 +69,28 @@ def value_text(value: object) -> str:
     return f"{value:g}" if isinstance(value, (int, float, np.number)) else str(value)
 
 
+def _override_text(override: str) -> str:
+    key, equals, value = override.partition("=")
+    if not equals:  # a key removed (`~key`, its sign stripped by run_name)
+        return f"{parameter_label(key)} unset"
+    if key == "parliament":
+        return PARLIAMENT_NAMES.get(value, _spaced(value))
+    try:
+        value = value_text(float(value))
+    except ValueError:
+        value = _spaced(value)
+    return f"{parameter_label(key)} = {value}"
+
+
 def run_label(name: str) -> str:
-    """A run's name (sim.runs.compose.run_name: the experiment, then the overrides that change the model)
-    in words: 'weak_whip behavior.fear_scale=0.5' is 'whips halved, fear scale (deputies) = 0.5'."""
-    experiment, *overrides = str(name).split()
-    changes = []
-    for override in overrides:
-        key, _, value = override.partition("=")
-        changes.append(f"{parameter_label(key)} = {value}" if value else _spaced(key))
-    return ", ".join([experiment_label(experiment), *changes])
+    """A run's name (sim.runs.compose.run_name: the experiment, then the overrides that change the model,
+    perhaps with where it ran in brackets) in words: 'weak_whip behavior.fear_scale=0.5' is 'whips
+    halved, fear scale (deputies) = 0.5'; 'baseline parliament=ruling_minority' is 'the baseline
+    calibration, a hung house (no majority for the ruling party)'."""
+    name, bracket, where = str(name).strip().partition(" (")
+    if not name:
+        return "an unnamed run"
+    experiment, *overrides = name.split()
+    house_chosen = any(o.startswith("parliament=") for o in overrides)
+    words = "the baseline calibration" if experiment == "baseline" and house_chosen else experiment_label(experiment)
+    return ", ".join([words, *map(_override_text, overrides)]) + (bracket + where if bracket else "")
