@@ -42,7 +42,8 @@ from sim.outcomes import registry
 from sim.outcomes.collect import CollectingMajilisModel
 from sim.outcomes.summary import estimate
 from sim.outcomes.terms import run_outcomes
-from sim.runs.replicates import CHUNK, iter_replicates
+from sim.runs.replicates import iter_replicates
+from sim.runs.workers import CHUNK
 
 logger = logging.getLogger(__name__)
 

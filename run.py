@@ -29,9 +29,9 @@ def main(dcfg: DictConfig) -> None:
         raise SystemExit(2) from None
     # Imported once the configuration is valid: the model and its tables' libraries take seconds to
     # load, which a bad input should not wait for. The workers' server loads them meanwhile.
-    from sim.runs.workers import CHUNK, start_early
+    from sim.runs.workers import chunks, start_early
 
-    start_early(cfg.run.workers, -(-cfg.run.replicates // CHUNK))
+    start_early(cfg.run.workers, len(chunks(cfg.run.replicates)))
     from sim.files import atomic_path
     from sim.runs.job import ERROR, run_job
 

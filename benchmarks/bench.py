@@ -41,7 +41,8 @@ from sim.model.electoral import allocate_list_seats  # noqa: E402
 from sim.model.model import MajilisModel, run_lockstep  # noqa: E402
 from sim.model.power import banzhaf, shapley_shubik  # noqa: E402
 from sim.runs.compose import load_config  # noqa: E402
-from sim.runs.replicates import CHUNK, run_experiment, run_replicates  # noqa: E402
+from sim.runs.replicates import run_experiment, run_replicates  # noqa: E402
+from sim.runs.workers import CHUNK  # noqa: E402
 
 
 def median_seconds(work, repeats: int) -> float:

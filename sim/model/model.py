@@ -371,8 +371,7 @@ def open_sessions(models: list[MajilisModel], keep: bool = True) -> Sitting:
     alignment = np.take_along_axis(np.stack([p.alignment for p in parties]),
                                    np.take_along_axis(party_of, seat, axis=1), axis=1)
     pull = np.where(government, 1.0, alignment)[:, :, None]
-    ideal = np.stack([model.executive.ideal for model in models])[:, None, :]
-    candidates = np.clip(own + pull * (ideal - own) + a.offset, -1.0, 1.0)
+    candidates = np.clip(own + pull * (first.executive.ideal - own) + a.offset, -1.0, 1.0)  # one ideal: same_as
     proposer = np.where(government, GOVERNMENT, np.take_along_axis(party_of, seat, axis=1))
     thresholds = np.take_along_axis(np.stack([model.thresholds for model in models]), a.kind, axis=1)
     if keep:

@@ -15,7 +15,7 @@ from sim.model.model import MajilisModel
 from sim.outcomes.tables import recorded_tables
 from sim.outcomes.terms import run_outcomes
 from sim.runs.batch import replicate_seed, run_houses
-from sim.runs.workers import CHUNK, pool_size, worker_pool
+from sim.runs.workers import chunks, pool_size, worker_pool
 
 
 def config_columns(cfg: Config) -> dict[str, Any]:
@@ -69,15 +69,15 @@ def iter_replicates(cfg: Config, progress: bool | None = None) -> Iterator[tuple
     processes; seeds are fixed per replicate, so the results are identical to a single worker's."""
     total = cfg.run.replicates
     show = cfg.run.progress if progress is None else progress
-    chunks = [range(s, min(s + CHUNK, total)) for s in range(0, total, CHUNK)]
-    workers = pool_size(cfg.run.workers, len(chunks))
+    tasks = chunks(total)
+    workers = pool_size(cfg.run.workers, len(tasks))
     with ExitStack() as stack:
         results: Iterator[list[tuple[list[dict], Tables]]]
         if workers == 1:  # one chunk, or one core: a pool costs more than it saves
-            results = map(run_replicates, [cfg] * len(chunks), chunks)
+            results = map(run_replicates, [cfg] * len(tasks), tasks)
         else:
             pool = stack.enter_context(worker_pool(workers))
-            results = pool.map(run_replicates, [cfg] * len(chunks), chunks)
+            results = pool.map(run_replicates, [cfg] * len(tasks), tasks)
         # disable=None lets tqdm stay quiet when stderr is not a terminal.
         bar = stack.enter_context(
             tqdm(total=total, desc=f"{cfg.name}: replicates", unit="rep", disable=None if show else True))

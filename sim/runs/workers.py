@@ -23,6 +23,11 @@ PRELOAD = ["sim.runs.replicates", "sim.runs.evaluation"]
 CHUNK = 50
 
 
+def chunks(total: int) -> list[range]:
+    """The replicates 0..total-1 in tasks of CHUNK, in order."""
+    return [range(start, min(start + CHUNK, total)) for start in range(0, total, CHUNK)]
+
+
 def available_cores() -> int:
     """The cores this process may run on (a cluster job's allocation, not the whole node's)."""
     if hasattr(os, "sched_getaffinity"):
@@ -71,5 +76,3 @@ def _worker_context() -> multiprocessing.context.BaseContext:
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(PRELOAD)
     return context
-
-
