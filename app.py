@@ -499,7 +499,10 @@ class Viewer:
 
     def pause(self) -> None:
         self._stop.set()
-        self.playing.value = False
+        # Once Play's loop holds no roll call under way, so that its last frame reaches the page before
+        # the Play button does: the page then shows where the house stopped.
+        with self.lock:
+            self.playing.value = False
 
     def _play(self, house: House, stop: threading.Event, context: kernel_context.VirtualKernelContext | None) -> None:
         """Roll calls at the chosen speed until paused, the term's end, a Reset or the page's going:
