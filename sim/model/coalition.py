@@ -262,23 +262,20 @@ def _values_table(players: Players, chamber: Chamber, cfg: CoalitionConfig, kept
     return kept.table
 
 
-def _member_values(players: Players, distance_weight: float, rivalry_cost: float, subsets: np.ndarray,
-                   inside: np.ndarray, table: np.ndarray) -> np.ndarray:
-    """(blocs, players): each player's value of each bloc with it in, less its risk and its cost."""
-    member = inside.astype(float)
-    centre = (member @ players.weighted) / (member @ players.seats)[:, None]
-    # |p - c|^2 = |p|^2 - 2 p.c + |c|^2: one matrix product instead of a (blocs, players, dims) array.
-    own = (players.position * players.position).sum(axis=1)
-    squared = own - 2.0 * centre @ players.position.T + (centre * centre).sum(axis=1)[:, None]
-    rival_bits = players.rivals @ (1 << np.arange(len(players.seats)))
-    return (players.intent * table[:, None] - distance_weight * np.sqrt(np.maximum(squared, 0.0))
-            - rivalry_cost * ((subsets[:, None] & rival_bits[None]) > 0))
-
-
 def _bloc_values(p: Players, chamber: Chamber, distance_weight: float, rivalry_cost: float) -> np.ndarray:
+    """(players, blocs): each player's value of each bloc with it in, less its cost (ODD 7.8, before
+    its risk and its shock), +inf where it is not in. Worked out a row per player: no (blocs, players)
+    temporaries to transpose at the end."""
     subsets, inside, table = _blocs(tuple(int(s) for s in p.seats), chamber)
-    value = _member_values(p, distance_weight, rivalry_cost, subsets, inside, table) - p.cost
-    return np.ascontiguousarray(np.where(inside, value, np.inf).T)
+    member = inside.astype(float)
+    centre = (member @ p.weighted) / (member @ p.seats)[:, None]
+    # |p - c|^2 = |p|^2 - 2 p.c + |c|^2: one matrix product instead of a (players, blocs, dims) array.
+    own = (p.position * p.position).sum(axis=1)
+    squared = own[:, None] - p.position @ (2.0 * centre).T + (centre * centre).sum(axis=1)
+    rival_bits = p.rivals @ (1 << np.arange(len(p.seats)))
+    value = (p.intent[:, None] * table - distance_weight * np.sqrt(np.maximum(squared, 0.0))
+             - rivalry_cost * ((rival_bits[:, None] & subsets) > 0) - p.cost[:, None])
+    return np.where(inside.T, value, np.inf)
 
 
 def _leave_and_join(players: Players, chamber: Chamber, cfg: CoalitionConfig, candidates: np.ndarray) -> np.ndarray:
