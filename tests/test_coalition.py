@@ -234,9 +234,10 @@ def test_leave_and_join_beyond_the_exact_limit_mostly_finds_the_largest_stable_c
     assert exists > 40 and differs / exists < 0.15, (exists, differs)
 
 
-def test_a_house_keeps_its_game_only_while_nobody_s_seat_changes_hands():
+def test_a_house_keeps_its_game_only_while_its_players_stand():
     """The game a house keeps from session to session (Kept) plays as a game set up afresh, session
-    after session of a run with expulsions, and after a seat falls vacant or a deputy leaves its party."""
+    after session of a run with expulsions, after a list deputy is replaced by the next candidate (the
+    game stands), and after a seat falls vacant or a deputy leaves its party (the game is set up anew)."""
     model = MajilisModel(load(*FORMING, *EXPELLING), rng=np.random.default_rng(2))  # one expulsion
     c = model.cfg.coalition
 
@@ -246,19 +247,27 @@ def test_a_house_keeps_its_game_only_while_nobody_s_seat_changes_hands():
         return tuple((None if coal is None else (coal.seats, coal.power, coal.parties.tobytes()), margin)
                      for coal, margin in played)
 
-    changes = model.seats.changes
     for _ in range(model.term_length // model.session_length):
         for _ in range(model.session_length):
             model.step()
         kept, fresh = both()
         assert kept == fresh
-    assert model.expulsions and model.seats.changes > changes  # seats did change hands along the way
-    seat = int(np.flatnonzero(model.seats.seated & (model.seats.party_of != model.parties.ruling))[0])
-    model.seats.vacate(seat)
+    assert model.expulsions  # seats did change hands along the way
+    changes, s = model.seats.changes, model.seats
+    # A list deputy replaced by the next on its party's list changes no player: the game stands.
+    seat = int(np.flatnonzero(s.seated & ~s.district & (s.party_of != model.parties.ruling)
+                              & (s.party_of != model.parties.independent))[0])
+    assert not s.expel(seat)
+    s.draw(np.array([seat]), np.random.default_rng(5))
+    assert s.changes == changes
     kept, fresh = both()
     assert kept == fresh
-    seat = int(np.flatnonzero(model.seats.seated & model.seats.district & (model.seats.party_of != model.parties.ruling)
-                              & (model.seats.party_of != model.parties.independent))[0])
-    model.seats.expel(seat)
+    seat = int(np.flatnonzero(s.seated & (s.party_of != model.parties.ruling))[0])
+    s.vacate(seat)
     kept, fresh = both()
-    assert kept == fresh
+    assert kept == fresh and s.changes == changes + 1
+    seat = int(np.flatnonzero(s.seated & s.district & (s.party_of != model.parties.ruling)
+                              & (s.party_of != model.parties.independent))[0])
+    s.expel(seat)
+    kept, fresh = both()
+    assert kept == fresh and s.changes == changes + 2

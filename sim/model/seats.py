@@ -40,8 +40,9 @@ class Seats:
         # deputy's own lean towards the executive.
         self.rule = np.zeros((n, self.layout.lines + len(parties.names)))
         self.pull = np.zeros(n)
-        # Counts every change of who sits where, for whom and with what position (draw, expel, vacate,
-        # new_term), so that the coalition game can keep its players while it stands (coalition.Kept).
+        # Counts every change of the coalition game's players (who sits for which party, where each
+        # self-nominated deputy stands), so that the game keeps them while they stand (coalition.Kept).
+        # A deputy replaced by another of its party (a vetting, a list's next candidate) changes none.
         self.changes = 0
 
     @property
@@ -54,6 +55,8 @@ class Seats:
         b, p, k = self.behavior, self.parties, len(seats)
         code = self.party_of[seats]
         independent = code == p.independent
+        if independent.any() or not self.seated[seats].all():
+            self.changes += 1
         centre = np.where(independent[:, None], 0.0, p.platform[code])
         spread = np.where(independent, self.cfg.independents.position_sd, b.position_sd)[:, None]
         self.ideal[seats] = np.clip(centre + spread * rng.standard_normal((k, self.ideal.shape[1])), -1, 1)
@@ -66,7 +69,6 @@ class Seats:
         self.clear_record(seats)
         self.mandate_threat[seats] = 0.0
         self.seated[seats] = True
-        self.changes += 1
 
     def clear_record(self, seats: np.ndarray | int) -> None:
         self.sat[seats] = self.defections[seats] = self.defections_against[seats] = 0
@@ -75,11 +77,11 @@ class Seats:
     def expel(self, seat: int) -> bool:
         """The deputy in `seat` loses its party and its record. A district deputy keeps the seat, without
         a party, under its own mandate threat and with its own base fear (returns True); a list seat is
-        the party's to refill (returns False)."""
+        the party's to refill or vacate (returns False)."""
         self.clear_record(seat)
-        self.changes += 1
         if not self.district[seat]:
             return False
+        self.changes += 1
         self.party_of[seat] = self.parties.independent
         self.mandate_threat[seat] = 0.0
         return True
