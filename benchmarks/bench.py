@@ -8,18 +8,16 @@ it again, kills it halfway through the Sobol points, resumes it, and compares th
 --calibration times only experiments/calibration.py at its defaults, from an empty results directory
 (its ABC, the predictive runs and the conditions), and prints its effective sample size.
 --profile prints where a term's time goes (the table of docs/DEVELOPING.md): 200 baseline replicates
-in lockstep chunks, as run.py runs them with one worker, under cProfile.
+in lockstep chunks, as run.py runs them with one worker, each phase timed by the clock.
 """
 
 from __future__ import annotations
 
 import argparse
 import copy
-import cProfile
 import gc
 import os
 import platform
-import pstats
 import signal
 import statistics
 import subprocess
@@ -215,52 +213,78 @@ def main() -> None:
         print(f"sweep of 24 points x 500 replicates, joblib launcher: {time.perf_counter() - start:.0f} s")
 
 
-# The phases of a term, as the functions that run them (file, function); each phase's time is theirs, less
-# that of the phases listed with it (a session's opening holds the coalition game and the agenda).
+# The phases of a term, as the functions that run them (module, attribute, as the caller looks it up);
+# each phase's time is theirs, less that of the phases listed with it (a session's opening holds the
+# coalition game and the agenda; a close holds the expulsions and the vetting).
 PHASES = {
-    "build the houses (traits drawn, deputies seated)": [("model.py", "__init__")],
-    "open sessions: the coalition game": [("coalition.py", "play")],
-    "open sessions: the agenda drawn (vectorised over the batch)": [("agenda.py", "draw_sessions")],
-    "open sessions: the rest (status quo, bills' points, the record)": [("model.py", "open_sessions")],
-    "roll calls (vectorised over the batch), and their counts": [("rollcall.py", "run")],
-    "close sessions: sanctions, speech, expulsions, fear": [("model.py", "close_session"),
-                                                            ("model.py", "close_warm_up_session")],
-    "read the outcomes (the runs table's rows)": [("terms.py", "run_outcomes")],
+    "build the houses (traits drawn, deputies seated)": ("sim.model.model", "MajilisModel.__init__"),
+    "open sessions: the coalition game": ("sim.model.coalition", "play"),
+    "open sessions: the agenda drawn (vectorised over the batch)": ("sim.model.model", "draw_sessions"),
+    "open sessions: the rest (status quo, bills' points, the record)": ("sim.model.model", "open_sessions"),
+    "roll calls (vectorised over the batch), and their counts": ("sim.model.rollcall", "Sitting.run"),
+    "close sessions: expulsions and vetting (each house's own)": ("sim.model.model", "MajilisModel._expel"),
+    "close sessions: vetting in the warm-up (each house's own)": ("sim.model.model", "MajilisModel._vet"),
+    "close sessions: the rest (sanctions, speech, fear; vectorised over the batch)":
+        ("sim.model.model", "close_sessions"),
+    "read the outcomes (the runs table's rows)": ("sim.runs.replicates", "run_outcomes"),
 }
 NESTED = {"open sessions: the rest (status quo, bills' points, the record)":
-          ["open sessions: the coalition game", "open sessions: the agenda drawn (vectorised over the batch)"]}
+          ["open sessions: the coalition game", "open sessions: the agenda drawn (vectorised over the batch)"],
+          "close sessions: the rest (sanctions, speech, fear; vectorised over the batch)":
+          ["close sessions: expulsions and vetting (each house's own)",
+           "close sessions: vetting in the warm-up (each house's own)"]}
 
 
-def profile(replicates: int = 200) -> None:
-    """Where a term's time goes: `replicates` baseline terms in lockstep chunks under cProfile, each
-    phase's share of the profiled time, scaled to the same terms' time without the profiler."""
+def profile(replicates: int = 200, rounds: int = 3) -> None:
+    """Where a term's time goes: `replicates` baseline terms in lockstep chunks, each phase's function
+    timed by the clock around every call (a deterministic profiler such as cProfile charges every
+    Python call its own overhead, which overstates the phases of many small calls: it put a session's
+    close at a quarter of a term when vectorising it saved a twentieth). The median of `rounds`."""
+    import importlib
+
     cfg = load_config()
     chunks = [range(start, min(start + CHUNK, replicates)) for start in range(0, replicates, CHUNK)]
-    for chunk in chunks[:1]:  # warm-up: imports, caches
-        run_replicates(cfg, chunk)
-    start = time.perf_counter()
-    for chunk in chunks:
-        run_replicates(cfg, chunk)
-    per_term = (time.perf_counter() - start) / replicates
-    profiler = cProfile.Profile()
-    profiler.runcall(lambda: [run_replicates(cfg, chunk) for chunk in chunks])
-    stats = pstats.Stats(profiler).stats  # type: ignore[attr-defined]
-    total = sum(tt for _, _, tt, _, _ in stats.values())
+    run_replicates(cfg, chunks[0])  # warm-up: imports, caches
+    spent: dict[str, float] = dict.fromkeys(PHASES, 0.0)
 
-    def cumulative(file: str, function: str) -> float:
-        return sum(ct for (path, _, name), (_, _, _, ct, _) in stats.items()
-                   if path.endswith(f"sim/model/{file}") or path.endswith(f"sim/outcomes/{file}")
-                   if name == function)
+    def timed(function, phase: str):
+        def call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[phase] += time.perf_counter() - start
+        return call
 
-    own = {phase: sum(cumulative(*f) for f in functions) for phase, functions in PHASES.items()}
+    originals = []
+    for phase, (module, attribute) in PHASES.items():
+        owner = importlib.import_module(module)
+        *path, name = attribute.split(".")
+        for part in path:
+            owner = getattr(owner, part)
+        originals.append((owner, name, getattr(owner, name)))
+        setattr(owner, name, timed(getattr(owner, name), phase))
+    per_round = []
+    try:
+        for _ in range(rounds):
+            spent.update(dict.fromkeys(PHASES, 0.0))
+            start = time.perf_counter()
+            for chunk in chunks:
+                run_replicates(cfg, chunk)
+            per_round.append((time.perf_counter() - start, dict(spent)))
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+    total, own = sorted(per_round, key=lambda r: r[0])[rounds // 2]
     for phase, inner in NESTED.items():
         own[phase] -= sum(own[i] for i in inner)
     own["everything else (chunking, seeds, Python between the phases)"] = total - sum(own.values())
     print(f"A baseline term, {replicates} replicates in lockstep chunks of {CHUNK}, one worker: "
-          f"{1e3 * per_term:.2f} ms without the profiler (Python {platform.python_version()}, numpy {np.__version__})")
+          f"{1e3 * total / replicates:.2f} ms, the phases timed by the clock (median of {rounds} rounds; "
+          f"Python {platform.python_version()}, numpy {np.__version__})")
     print("| phase | ms a term | share |\n|---|---|---|")
     for phase, seconds in own.items():
-        print(f"| {phase} | {1e3 * per_term * seconds / total:.2f} | {100 * seconds / total:.0f} % |")
+        print(f"| {phase} | {1e3 * seconds / replicates:.2f} | {100 * seconds / total:.0f} % |")
 
 
 def analysis() -> None:

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from helpers import load
 
+from sim.model.closing import speech_means, speech_sanction
 from sim.model.given import GivenExpulsion, GivenExpulsions, expel_given
 from sim.model.model import MajilisModel
 
@@ -16,48 +17,63 @@ def _house(*overrides: str) -> MajilisModel:
     return MajilisModel(load(*overrides), rng=np.random.default_rng(3))
 
 
-def test_acts_of_public_dissent_are_poisson_at_the_rate_by_hand():
+def _speech_means(model: MajilisModel, fear: np.ndarray, roll_calls: int) -> np.ndarray:
+    s, b = model.seats, model.behavior
+    return speech_means(np.array([[b.speech_rate * roll_calls / 100]]), np.array([[b.speech_silence]]),
+                        s.salience[None], s.ideal[None], model.executive.ideal[None], fear[None], s.seated[None])[0]
+
+
+def test_the_expected_acts_of_public_dissent_by_hand():
     """mean = speech_rate x roll calls / 100 x salience-weighted distance from the executive x
-    (1 - speech_silence x fear): checked over many draws against the formula for every seat."""
+    (1 - speech_silence x fear), for every seat; and a session's acts add to the record since seating."""
     model = _house()
     s, e = model.seats, model.executive.ideal
     s.fear[:] = np.linspace(0, 1, model.members)
     b = model.behavior
     expected = b.speech_rate * 0.8 * (s.salience * np.abs(s.ideal - e)).sum(axis=1) * (1 - b.speech_silence * s.fear)
-    rng = np.random.default_rng(0)
-    before = s.speech_acts.copy()  # what the warm-up's sessions left
-    draws = np.stack([s.speak(rng, e, 0.0, roll_calls=80).copy() for _ in range(4000)])
-    assert np.allclose(draws.mean(axis=0), expected, atol=4 * np.sqrt(expected.max() / 4000))
-    assert (s.speech_acts - before == draws.sum(axis=0)).all()  # the record since seating adds them up
+    mean = _speech_means(model, s.fear, roll_calls=80)
+    assert np.allclose(mean, expected, rtol=1e-12, atol=0) and (mean > 0).all()
+    before, ids = s.speech_acts.copy(), model.deputy_ids.copy()  # what the warm-up's sessions left
+    for _ in range(model.session_length):
+        model.step()
+    same = model.deputy_ids == ids  # an expelled deputy's record goes with it
+    assert s.speech.sum() > 0 and same.sum() > 90 and (s.speech_acts - before == s.speech)[same].all()
 
 
 def test_fear_at_the_cap_silences_a_deputy_when_silence_is_total():
     model = _house("behavior.speech_silence=1")
-    s = model.seats
-    s.fear[:] = 1.0
-    assert s.speak(np.random.default_rng(0), model.executive.ideal, 0.0, roll_calls=100).sum() == 0
+    assert not (_speech_means(model, np.ones(model.members), roll_calls=100) > 0).any()
 
 
 def test_the_executive_sanctions_acts_as_it_does_votes():
-    """A party's threat gains sanction_rate per act over its seated deputies; a self-nominated deputy's
-    own mandate threat gains sanction_rate per act; the ruling party's stays 0."""
+    """A party's threat gains sanction_rate per act over its seated deputies; the ruling party's stays 0;
+    a self-nominated deputy's own mandate threat gains sanction_rate per act and per vote against the
+    executive's stance, and fades with the session, as a party's does."""
     model = _house()
     s, p = model.seats, model.parties
-    p.threat[:] = 0.0
-    s.mandate_threat[:] = 0.0
     acts = np.zeros(model.members, dtype=np.int64)
     qhp, ruling = p.names.index("qhp"), p.ruling
     qhp_seats = np.flatnonzero(s.party_of == qhp)
     acts[qhp_seats[:2]] = [3, 1]
     acts[np.flatnonzero(s.party_of == ruling)[0]] = 5
-    p.sanction_speech(acts, s.party_of, s.seated, rate=0.3)
-    assert p.threat[qhp] == pytest.approx(0.3 * 4 / len(qhp_seats))
-    assert p.threat[ruling] == 0.0
-    independent = np.flatnonzero(s.independent)[0]
-    s.fear[:] = 0.0
-    rng = np.random.default_rng(1)
-    s.speak(rng, model.executive.ideal, 0.3, roll_calls=100)
-    assert s.mandate_threat[independent] == pytest.approx(0.3 * s.speech[independent])
+    gained = speech_sanction(acts[None], s.party_of[None], s.seated[None], len(p.names), np.array([[0.3]]))[0]
+    assert gained[qhp] == pytest.approx(0.3 * 4 / len(qhp_seats))
+    assert gained[ruling] == pytest.approx(0.3 * 5 / (s.party_of == ruling).sum())  # what close_sessions zeroes
+    rate, fade = model.executive.sanction_rate, (1 - model.executive.threat_decay) ** (model.session_length / 100)
+    spoke = 0
+    for _ in range(model.cfg.agenda.sessions_per_term):
+        for _ in range(model.session_length - 1):
+            model.step()
+        ids, alone = model.deputy_ids.copy(), s.independent.copy()
+        mandate, threat = s.mandate_threat.copy(), p.threat.copy()
+        model.step()  # the session's last roll call, and its close
+        same = np.flatnonzero(alone & (model.deputy_ids == ids))
+        by_hand = (mandate + rate * model.sitting.against_executive[0] + rate * s.speech)[same] * fade
+        assert np.allclose(s.mandate_threat[same], by_hand, rtol=1e-12, atol=0)
+        assert p.threat[ruling] == 0.0 and p.threat[p.independent] == 0.0
+        assert threat[qhp] * fade <= p.threat[qhp]  # what QHP said and voted adds to its faded threat
+        spoke += s.speech[same].sum()
+    assert spoke > 0  # the check covered acts of self-nominated deputies
 
 
 def test_the_likelihood_of_given_expulsions_by_hand():

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from sim.config import Config, validate
 from sim.model.agents import Deputy
+from sim.model.closing import hazards
 from sim.model.model import MajilisModel, run_lockstep
 from sim.model.rollcall import ABSTAIN, NO, YES
 from sim.outcomes.tables import roll_call_table, voteview_matrix
@@ -92,7 +93,13 @@ def _rebel(model: MajilisModel, seat: int) -> None:
 
 
 def _expel(model: MajilisModel) -> None:
-    model._expel(np.full(model.members, 100))
+    """The party's judgement of the records as they stand, after a session of 100 roll calls sat."""
+    s, p, b = model.seats, model.parties, model.behavior
+    danger = (np.minimum(p.threat, 1.0) * p.whip)[s.party_of]
+    exposed = s.seated & p.imperative[s.party_of]
+    hazard, vote_share = hazards(b.dissent_tolerance, b.speech_weight, b.expel_rate, exposed, danger,
+                                 np.full(model.members, 100), s.speech, s.sat, s.defections, s.defections_against)
+    model._expel(hazard, vote_share, -np.expm1(-hazard))
 
 
 def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):
@@ -276,9 +283,9 @@ class _Checked(MajilisModel):
             assert deputy.vote(self.last_bill) == cast[deputy.seat], (self.held, deputy.seat)
             _Checked.checked += 1
 
-    def close_session(self, sitting, house: int) -> None:
+    def close_session(self, sitting) -> None:
         self.check()
-        super().close_session(sitting, house)
+        super().close_session(sitting)
 
 
 @pytest.mark.parametrize("overrides", [

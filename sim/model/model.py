@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import mesa
 import numpy as np
 
 from sim.config import Config, validate
-from sim.model import coalition
+from sim.model import closing, coalition
 from sim.model.agenda import GOVERNMENT, draw_sessions
 from sim.model.agents import Deputy, Executive
 from sim.model.coalition import Coalition
@@ -184,7 +186,7 @@ class MajilisModel(mesa.Model):
         self.last_bill = sitting.bill(0, i, status_quo)
         self.held += 1
         if i == self.session_length - 1:
-            self.close_session(sitting, 0)
+            self.close_session(sitting)
 
     def open_session(self, keep: bool = True) -> Sitting:
         """This house's next session opened alone (open_sessions)."""
@@ -206,13 +208,19 @@ class MajilisModel(mesa.Model):
             occupant_ids=[None if i == NOBODY else i for i in self.deputy_ids.tolist()],
         )
 
-    def close_session(self, sitting: Sitting, house: int) -> None:
-        """Take this house's results (row `house` of the sitting): record them, sanction dissent,
-        expel dissenters, and let threats fade."""
-        self.record.close_session(sitting, house, self.session)
-        self._sanction(sitting, house)
-        self._expel(sitting.sat[house])
-        self._fade()
+    def close_session(self, sitting: Sitting) -> None:
+        """This house's session closed alone (close_sessions)."""
+        close_sessions([self], sitting)
+
+    def session_closed(self) -> None:
+        """Called when a kept session has closed, the house as it enters the next (a DataCollector
+        collects here: sim.outcomes.collect)."""
+
+    # -- between sessions ----------------------------------------------------------------------
+
+    def _end_session(self) -> None:
+        """After a kept session's sanctions, expulsions and fading: record the house, count the session,
+        elect at a term's end."""
         self.record.house_after(self.session, self.seats.fear, self.seats.seated, self.seats.party_of,
                                 self.seats.speech)
         self.session += 1
@@ -220,39 +228,17 @@ class MajilisModel(mesa.Model):
             self._close_term()
         # Mesa's run_model() steps while running: stop after the last roll call of the last term.
         self.running = self.held < self.roll_calls
+        self.session_closed()
 
-    # -- between roll calls --------------------------------------------------------------------
-
-    def close_warm_up_session(self, sitting: Sitting, house: int) -> None:
-        """Take a warm-up session's results (row `house` of the sitting): sanctions and fading as in a
-        kept session; a deputy its party would have expelled is replaced by another candidate of the
-        same party in the same seat (ODD 5.1)."""
-        self._sanction(sitting, house)
-        hazard, _ = self._hazard(sitting.sat[house])
-        vetted = np.flatnonzero(self.rng.random(self.members) < -np.expm1(-hazard))
+    def _vet(self, chance: np.ndarray) -> None:
+        """A warm-up session's close: a deputy its party would have expelled (with `chance`, by seat) is
+        replaced by another candidate of the same party in the same seat (ODD 5.1)."""
+        vetted = np.flatnonzero(self.rng.random(self.members) < chance)
         for seat in vetted:
             del self.seated_as[int(self.deputy_ids[seat])]
             self._unseat(int(seat))
         if len(vetted):  # most sessions vet nobody: the vote rule stands
             self._seat_new_deputies(vetted)
-        self._fade()
-        self.cold_sessions -= 1
-
-    def _sanction(self, sitting: Sitting, house: int) -> None:
-        """Take the session's outcome: the status quo it left, each deputy's record and acts of public
-        dissent, and the executive's sanctions of votes against its stance and of those acts."""
-        e, s = self.executive, self.seats
-        self.status_quo_terms = sitting.status_quo_terms[house]
-        s.add_session(sitting, house, e.sanction_rate)
-        self.parties.sanction(sitting.counts[house], sitting.stance[house], e.sanction_rate)
-        acts = s.speak(self.rng, e.ideal, e.sanction_rate, self.session_length)
-        self.parties.sanction_speech(acts, s.party_of, s.seated, e.sanction_rate)
-
-    def _fade(self) -> None:
-        """Threats fade at threat_decay per 100 roll calls, so a session's length does not matter."""
-        fade = (1.0 - self.executive.threat_decay) ** (self.session_length / 100)
-        self.parties.fade(fade)
-        self.seats.fade(fade)
 
     def _close_term(self) -> None:
         """If another term follows, elect and seat its house. Parties under a high registration threat
@@ -278,13 +264,13 @@ class MajilisModel(mesa.Model):
             self.seated_as[self.last_id] = (int(s.party_of[seat]), bool(s.district[seat]), s.ideal[seat].copy())
         s.refresh()
 
-    def _expel(self, sat: np.ndarray) -> None:
-        """Imperative mandate: a party expels the dissent that endangers it (ODD 7.9), voted or said. A
-        list seat goes to the next on the list (or falls vacant when the list is exhausted); a district
-        deputy keeps the seat as a self-nominated deputy. In the sessions a record gives, the expulsions
-        are the given ones (sim.model.given)."""
+    def _expel(self, hazard: np.ndarray, vote_share: np.ndarray, chance: np.ndarray) -> None:
+        """Imperative mandate: a party expels the dissent that endangers it (ODD 7.9), voted or said, each
+        seat with `chance` = 1 - exp(-hazard) (closing.hazards), its votes carrying `vote_share` of the
+        hazard. A list seat goes to the next on the list (or falls vacant when the list is exhausted); a
+        district deputy keeps the seat as a self-nominated deputy. In the sessions a record gives, the
+        expulsions are the given ones (sim.model.given)."""
         s, p = self.seats, self.parties
-        hazard, vote_share = self._hazard(sat)
         if self.given is not None and self.given.covers(self.session):
             events = self.given.of_session(self.session)
             candidates = [(s.seated & (s.party_of == p.names.index(e.party)), e.trigger) for e in events]
@@ -294,12 +280,12 @@ class MajilisModel(mesa.Model):
                 return
             seats, triggers = np.array(chosen, dtype=np.int64), [e.trigger for e in events]
         else:
-            draw, p_expel = self.rng.random(self.members), -np.expm1(-hazard)
-            seats = np.flatnonzero(draw < p_expel)
+            draw = self.rng.random(self.members)
+            seats = np.flatnonzero(draw < chance)
             if not len(seats):
                 return
             # Given that draw < p, draw / p is uniform on [0, 1): it draws the trigger with no draw of its own.
-            by_vote = draw[seats] / p_expel[seats] < vote_share[seats]
+            by_vote = draw[seats] / chance[seats] < vote_share[seats]
             triggers = ["vote" if v else "speech" for v in by_vote]
         refill = []
         for seat, trigger in zip(seats, triggers, strict=True):
@@ -321,20 +307,6 @@ class MajilisModel(mesa.Model):
                 s.vacate(int(seat))
         # Also rebuilds the vote rule of district deputies who now sit without a party.
         self._seat_new_deputies(np.array(refill, dtype=np.int64))
-
-    def _hazard(self, sat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Each seat's expulsion hazard this session (ODD 7.9), and the share of it its votes carry (the
-        rest its acts of public dissent, 7.9a). Over the `sat` roll calls a deputy sat, the hazard is
-        expel_rate times the whip strength times the party's registration threat (capped at 1: how
-        endangered the party is) times how far its net rate of votes against the line and the executive
-        exceeds dissent_tolerance, plus speech_weight per act; 0 outside a party under the mandate."""
-        b, s, p = self.behavior, self.seats, self.parties
-        votes = np.maximum(s.net_dissent_rate() - b.dissent_tolerance, 0.0) * sat
-        dissent = votes + b.speech_weight * s.speech
-        exposed = s.seated & p.imperative[s.party_of]
-        hazard = b.expel_rate * (np.minimum(p.threat, 1.0) * p.whip)[s.party_of] * dissent * exposed
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return hazard, np.where(dissent > 0, votes / np.where(dissent > 0, dissent, 1.0), 0.0)
 
     def _form_coalition(self, margin: bool) -> None:
         """Non-ruling parties and self-nominated deputies play the coalition game (sim.model.coalition);
@@ -405,8 +377,86 @@ def warm_up(models: list[MajilisModel]) -> None:
     while cold := [model for model in models if model.cold_sessions > 0]:
         sitting = open_sessions(cold, keep=False)
         sitting.run()
-        for house, model in enumerate(cold):
-            model.close_warm_up_session(sitting, house)
+        close_sessions(cold, sitting, keep=False)
+
+
+def close_sessions(models: list[MajilisModel], sitting: Sitting, keep: bool = True) -> None:
+    """Close the session just held in every house (row h of `sitting` is house h's): add its votes to the
+    records, the executive sanctions what was voted and said (ODD 7.7, 7.9a), parties expel the dissent
+    that endangers them (7.9; a warm-up session vets its deputies instead, 5.1), threats fade and fear
+    with them. The arithmetic is over arrays of all the houses (sim.model.closing); each house draws its
+    acts of public dissent and its expulsions from its own generator. A warm-up session leaves no record."""
+    seats, parties = [m.seats for m in models], [m.parties for m in models]
+    for h, m in enumerate(models):
+        m.status_quo_terms = sitting.status_quo_terms[h]
+        if keep:
+            m.record.close_session(sitting, h, m.session)
+    independent, ruling = parties[0].independent, [p.ruling for p in parties]  # one party list: same_as
+    rate = _each(models, lambda m: m.executive.sanction_rate)
+    party_of, seated = _stack(seats, "party_of"), _stack(seats, "seated")
+    alone = party_of == independent
+    sat = _stack(seats, "sat") + sitting.sat
+    defections = _stack(seats, "defections") + sitting.defections
+    against = _stack(seats, "defections_against") + sitting.defections_against_executive
+    mandate = _stack(seats, "mandate_threat")
+    mandate = np.where(alone, mandate + rate * sitting.against_executive, mandate)
+    threat = closing.unregistered(_stack(parties, "threat") + closing.vote_sanction(sitting, rate), ruling, independent)
+    mean = closing.speech_means(_each(models, lambda m: m.behavior.speech_rate * m.session_length / 100),
+                                _each(models, lambda m: m.behavior.speech_silence), _stack(seats, "salience"),
+                                _stack(seats, "ideal"), np.stack([m.executive.ideal for m in models]),
+                                _stack(seats, "fear"), seated)
+    speech = np.stack([m.rng.poisson(row) for m, row in zip(models, mean, strict=True)])
+    mandate = np.where(alone, mandate + rate * speech, mandate)
+    threat = closing.unregistered(threat + closing.speech_sanction(speech, party_of, seated, threat.shape[1], rate),
+                                  ruling, independent)
+    speech_acts = _stack(seats, "speech_acts") + speech
+    for h, (s, p) in enumerate(zip(seats, parties, strict=True)):
+        s.sat, s.defections, s.defections_against = sat[h], defections[h], against[h]
+        s.mandate_threat, s.speech, s.speech_acts, p.threat = mandate[h], speech[h], speech_acts[h], threat[h]
+
+    exposed = seated & np.take_along_axis(_stack(parties, "imperative"), party_of, axis=1)
+    danger = np.take_along_axis(np.minimum(threat, 1.0) * _stack(parties, "whip"), party_of, axis=1)
+    hazard, vote_share = closing.hazards(
+        _each(models, lambda m: m.behavior.dissent_tolerance), _each(models, lambda m: m.behavior.speech_weight),
+        _each(models, lambda m: m.behavior.expel_rate), exposed, danger, sitting.sat, speech, sat, defections,
+        against)
+    chance = -np.expm1(-hazard)
+    for h, m in enumerate(models):
+        if keep:
+            m._expel(hazard[h], vote_share[h], chance[h])
+        else:
+            m._vet(chance[h])
+
+    _fade(models)
+    for m in models:
+        if keep:
+            m._end_session()
+        else:
+            m.cold_sessions -= 1
+
+
+def _fade(models: list[MajilisModel]) -> None:
+    """Threats fade at threat_decay per 100 roll calls, so a session's length does not matter; fear
+    follows them (ODD 7.7). After the expulsions: who sits for which party as they left it."""
+    seats, parties = [m.seats for m in models], [m.parties for m in models]
+    factor = _each(models, lambda m: (1.0 - m.executive.threat_decay) ** (m.session_length / 100))
+    threat, mandate = _stack(parties, "threat") * factor, _stack(seats, "mandate_threat") * factor
+    fear = closing.fear_of(_each(models, lambda m: m.behavior.fear_scale), _stack(seats, "fear_base"), mandate,
+                           threat, _stack(seats, "party_of"), parties[0].independent)
+    stance = seats[0].layout.stance
+    for h, (s, p) in enumerate(zip(seats, parties, strict=True)):
+        p.threat, s.mandate_threat, s.fear = threat[h], mandate[h], fear[h]
+        s.rule[:, stance] = s.pull + s.fear
+
+
+def _stack(objects: list, name: str) -> np.ndarray:
+    """Attribute `name` of each object, stacked over houses."""
+    return np.stack([getattr(o, name) for o in objects])
+
+
+def _each(models: list[MajilisModel], value: Callable[[MajilisModel], float]) -> np.ndarray:
+    """(H, 1): a number of each house, to broadcast over its seats or parties."""
+    return np.array([value(m) for m in models])[:, None]
 
 
 def run_lockstep(models: list[MajilisModel]) -> None:
@@ -417,9 +467,9 @@ def run_lockstep(models: list[MajilisModel]) -> None:
     while models and models[0].running:
         sitting = open_sessions(models)
         sitting.run()
-        for house, model in enumerate(models):
+        for model in models:
             model.held += model.session_length
-            model.close_session(sitting, house)
+        close_sessions(models, sitting)
 
 
 def _policy_terms(point: np.ndarray) -> np.ndarray:

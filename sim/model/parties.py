@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
-from sim.model.rollcall import NO, VACANT, YES, Layout
+from sim.model.rollcall import Layout
 
 
 def equal_salience(dimensions: int) -> np.ndarray:
@@ -57,31 +57,9 @@ class PartyTable:
         self.line_matrix[:, layout.stance] = 2 * self.alignment - 1
         self.line_matrix[self.independent] = 0.0
 
-    def sanction(self, counts: np.ndarray, stance: np.ndarray, rate: float) -> None:
-        """Raise each party's registration threat by `rate` times the share of its seated deputies who
-        voted against the executive's stance, summed over a session's roll calls (counts by roll call,
-        party row and vote code; the executive's stance on each). The ruling party's registration is
-        never in question, and self-nominated deputies have none."""
-        against = counts[:, :, NO] * (stance > 0)[:, None] + counts[:, :, YES] * (stance < 0)[:, None]
-        seated = counts[:, :, :VACANT].sum(axis=2)
-        self.threat += rate * (against / np.maximum(seated, 1)).sum(axis=0)
-        self.threat[[self.ruling, self.independent]] = 0.0
-
-    def sanction_speech(self, acts: np.ndarray, party_of: np.ndarray, seated: np.ndarray, rate: float) -> None:
-        """Raise each party's threat by `rate` per act of public dissent by its deputies (`acts` by seat)
-        over its seated deputies, as a vote against the executive's stance by one of them on one roll call
-        would (ODD 7.9a)."""
-        rows = len(self.threat)
-        spoken = np.bincount(party_of[seated], weights=acts[seated], minlength=rows)
-        self.threat += rate * spoken / np.maximum(np.bincount(party_of[seated], minlength=rows), 1)
-        self.threat[[self.ruling, self.independent]] = 0.0
-
     def set_coalition(self, members: np.ndarray | None) -> None:
         """The parties that follow the coalition's line this session (None: no coalition)."""
         self.line_matrix[:, self.layout.cline] = self.coalition_weight * (members if members is not None else 0.0)
-
-    def fade(self, factor: float) -> None:
-        self.threat *= factor
 
     def take_from_list(self, party: int) -> bool:
         """Whether the party has a candidate left on its list to take a vacated seat (and uses one)."""

@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 
 from sim.config import Config
+from sim.model.closing import fear_of
 from sim.model.composition import Composition
 from sim.model.parties import PartyTable, equal_salience, gain_rows
-from sim.model.rollcall import Sitting
 
 
 class Seats:
@@ -95,11 +95,6 @@ class Seats:
         self.in_coalition = deputies if deputies is not None else np.zeros(len(self.party_of), dtype=bool)
         self.rule[:, self.layout.cline] = self.cfg.coalition.weight * self.in_coalition
 
-    def fade(self, factor: float) -> None:
-        """Mandate threats fade, and fear with them and with the parties' threats (faded before)."""
-        self.mandate_threat *= factor
-        self.update_fear()
-
     def new_term(self, comp: Composition) -> None:
         """A newly elected house: who sits where; traits are drawn as the deputies take their seats."""
         self.party_of, self.district = comp.party.copy(), comp.district.copy()
@@ -119,42 +114,11 @@ class Seats:
         self.update_fear()
 
     def update_fear(self) -> None:
-        """Fear is the base fear plus the threat hanging over the deputy, scaled (ODD 7.7)."""
-        threat = np.where(self.independent, self.mandate_threat, self.parties.threat[self.party_of])
-        self.fear = np.clip(self.behavior.fear_scale * (self.fear_base + threat), 0.0, 1.0)
+        """Fear from the threats as they stand (closing.fear_of), and the vote rule's column of it."""
+        p = self.parties
+        self.fear = fear_of(self.behavior.fear_scale, self.fear_base, self.mandate_threat, p.threat, self.party_of,
+                            p.independent)
         self.rule[:, self.layout.stance] = self.pull + self.fear
-
-    def add_session(self, sitting: Sitting, house: int, sanction_rate: float) -> None:
-        """Add a session's votes (row `house` of the sitting) to each record; a self-nominated deputy's
-        mandate threat rises by sanction_rate per vote against the executive's stance."""
-        self.sat += sitting.sat[house]
-        self.defections += sitting.defections[house]
-        self.defections_against += sitting.defections_against_executive[house]
-        independent = self.independent
-        self.mandate_threat[independent] += sanction_rate * sitting.against_executive[house][independent]
-
-    def speak(self, rng: np.random.Generator, executive: np.ndarray, sanction_rate: float,
-              roll_calls: int) -> np.ndarray:
-        """Draw each seated deputy's acts of public dissent over the session of `roll_calls` just closed
-        (ODD 7.9a) and return them: Poisson, more the further it sits from the executive's point on either
-        side of it and the less it fears, at speech_rate per 100 roll calls (about a year, so that the
-        length of a session does not matter). A self-nominated deputy's mandate threat rises by
-        sanction_rate an act, as for a vote against the executive's stance; a party's rises in
-        PartyTable.sanction_speech."""
-        b = self.behavior
-        distance = (self.salience * np.abs(self.ideal - executive)).sum(axis=1)
-        rate = b.speech_rate * roll_calls / 100 * distance * (1.0 - b.speech_silence * self.fear) * self.seated
-        self.speech = rng.poisson(np.maximum(rate, 0.0))
-        self.speech_acts += self.speech
-        independent = self.independent
-        self.mandate_threat[independent] += sanction_rate * self.speech[independent]
-        return self.speech
-
-    def net_dissent_rate(self) -> np.ndarray:
-        """Votes against the line and the executive, net of those against the line with the executive,
-        per roll call sat: a deputy who sides with the Government as often as against it is no danger to
-        its party's registration (ODD 7.9)."""
-        return (2 * self.defections_against - self.defections) / np.maximum(self.sat, 1)
 
 
 def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import mesa
 
 from sim.model.model import MajilisModel
-from sim.model.rollcall import Sitting
 from sim.outcomes import registry
 from sim.outcomes.sessions import sessions_of
 
@@ -66,8 +65,7 @@ class CollectingMajilisModel(MajilisModel):
         super().__init__(*args, **kwargs)
         self.datacollector = session_collector(self)
 
-    def close_session(self, sitting: Sitting, house: int) -> None:
-        super().close_session(sitting, house)
+    def session_closed(self) -> None:
         # Cut into sessions once for all the reporters of this collection.
         self.closed_sessions = sessions_of(self)
         self.datacollector.collect(self)
