@@ -22,7 +22,7 @@ from sim.figures.results import power_figure
 from sim.files import write_table
 
 HOUSES = {"2021 (CEC; 107 with the Assembly's 9)": "convocation_2021", "2023 (CEC)": "baseline",
-          "simulated free and fair election": "free_and_fair", "ruling party without a majority": "ruling_minority"}
+          "simulated free and fair election": "free_and_fair", "hung house (ruling party 46 of 98)": "ruling_minority"}
 OUT = RESULTS / "voting_power"
 # The documented study (README, docs/figures/voting_power.png): replicates a house.
 REPLICATES = 500

@@ -228,6 +228,6 @@ def test_every_shipped_party_house_and_experiment_has_words():
     assert words.run_label("weak_whip behavior.fear_scale=0.5") == "whips halved, fear scale (deputies) = 0.5"
     assert words.parameter_label("parties.qhp.whip_strength") == "whip strength (QHP)"
     assert words.run_label("baseline parliament=ruling_minority") == (
-        "the baseline calibration, a hung house (no majority for the ruling party)")
+        "the baseline calibration, a hung house (ruling party 46 of 98)")
     assert words.run_label("weak_whip behavior.fear_scale=0.50 agenda.drift_sd") == (
         "whips halved, fear scale (deputies) = 0.5, drift sd (agenda) unset")

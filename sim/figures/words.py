@@ -18,7 +18,7 @@ PARTY_SHORT = {**PARTY_NAMES, "qhp": "QHP", "osdp": "OSDP", "apk": "Assembly (AP
 PARLIAMENT_NAMES = {
     "majilis_2023": "the Majilis elected in 2023",
     "majilis_2021": "the Majilis elected in 2021",
-    "ruling_minority": "a hung house (no majority for the ruling party)",
+    "ruling_minority": "a hung house (ruling party 46 of 98)",
     "simulated_election": "a house drawn by a simulated election",
 }
 # The experiments of configs/experiment/, as a legend or a title names them.
@@ -86,7 +86,7 @@ def run_label(name: str) -> str:
     """A run's name (sim.runs.compose.run_name: the experiment, then the overrides that change the model,
     perhaps with where it ran in brackets) in words: 'weak_whip behavior.fear_scale=0.5' is 'whips
     halved, fear scale (deputies) = 0.5'; 'baseline parliament=ruling_minority' is 'the baseline
-    calibration, a hung house (no majority for the ruling party)'."""
+    calibration, a hung house (ruling party 46 of 98)'."""
     name, bracket, where = str(name).strip().partition(" (")
     if not name:
         return "an unnamed run"
