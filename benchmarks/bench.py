@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import copy
 import gc
+import importlib
 import os
 import platform
 import signal
@@ -24,7 +25,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -240,15 +243,13 @@ def profile(replicates: int = 200, rounds: int = 3) -> None:
     timed by the clock around every call (a deterministic profiler such as cProfile charges every
     Python call its own overhead, which overstates the phases of many small calls: it put a session's
     close at a quarter of a term when vectorising it saved a twentieth). The median of `rounds`."""
-    import importlib
-
     cfg = load_config()
     chunks = [range(start, min(start + CHUNK, replicates)) for start in range(0, replicates, CHUNK)]
     run_replicates(cfg, chunks[0])  # warm-up: imports, caches
     spent: dict[str, float] = dict.fromkeys(PHASES, 0.0)
 
-    def timed(function, phase: str):
-        def call(*args, **kwargs):
+    def timed(function: Callable[..., Any], phase: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
             start = time.perf_counter()
             try:
                 return function(*args, **kwargs)
