@@ -258,10 +258,11 @@ class MajilisModel(mesa.Model):
         """Draw traits for new deputies in `seats` (around their party's platform) and seat them."""
         s = self.seats
         s.draw(seats, self.rng)
-        for seat in seats:
-            self.last_id += 1
-            self.deputy_ids[seat] = self.last_id
-            self.seated_as[self.last_id] = (int(s.party_of[seat]), bool(s.district[seat]), s.ideal[seat].copy())
+        ids = self.last_id + 1 + np.arange(len(seats))
+        self.deputy_ids[seats] = ids
+        self.last_id += len(seats)
+        self.seated_as.update(zip(ids.tolist(), zip(s.party_of[seats].tolist(), s.district[seats].tolist(),
+                                                    s.ideal[seats], strict=True), strict=True))
         s.refresh()
 
     def _expel(self, hazard: np.ndarray, vote_share: np.ndarray, chance: np.ndarray) -> None:

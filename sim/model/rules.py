@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -23,7 +24,13 @@ def at_least(share: Fraction, members: int) -> int:
 def threshold(kind: BillKind, members: int) -> int:
     """Yes votes a bill of this kind needs (Constitution art. 61-62 for the Majilis: ordinary laws more
     than half of all deputies, constitutional laws at least two thirds, amendments at least three fourths)."""
-    return (more_than if kind.strict else at_least)(Fraction(kind.share), members)
+    return _needed(kind.share, kind.strict, members)
+
+
+@lru_cache(maxsize=256)
+def _needed(share: str, strict: bool, members: int) -> int:
+    # Cached: every house of a batch asks, and an exact Fraction costs tens of microseconds.
+    return (more_than if strict else at_least)(Fraction(share), members)
 
 
 def thresholds(rules: RulesConfig, members: int) -> dict[str, int]:
