@@ -99,7 +99,7 @@ def _expel(model: MajilisModel) -> None:
     exposed = s.seated & p.imperative[s.party_of]
     hazard, vote_share = hazards(b.dissent_tolerance, b.speech_weight, b.expel_rate, exposed, danger,
                                  np.full(model.members, 100), s.speech, s.sat, s.defections, s.defections_against)
-    model._expel(hazard, vote_share, -np.expm1(-hazard))
+    model._expel(hazard, vote_share)
 
 
 def test_an_expelled_list_deputy_is_replaced_by_a_new_agent(baseline):

@@ -39,7 +39,7 @@ def unregistered(threat: np.ndarray, ruling: list[int], independent: int) -> np.
 
 def speech_means(per_year: np.ndarray, silence: np.ndarray, salience: np.ndarray, ideal: np.ndarray,
                  executive: np.ndarray, fear: np.ndarray, seated: np.ndarray) -> np.ndarray:
-    """(H, n): each seat's expected acts of public dissent over a session (ODD 7.9a): `per_year` (H, 1,
+    """(H, n): each seat's expected acts of public dissent over a session (ODD 7.9a): `per_year` (H, 1;
     speech_rate times the session's roll calls over 100, about a year, so that the length of a session
     does not matter) times its salience-weighted distance from the executive's point (H, d) on either
     side of it, times (1 - silence x fear)."""

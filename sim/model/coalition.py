@@ -219,8 +219,8 @@ CACHED_VALUES = (1 << 14) * 14
 
 class Kept:
     """One house's game from session to session: its players but their risk, its chamber and its table
-    of values (_values_table), kept while its players stand (Seats.changes counts what changes them): one a house,
-    dropped with the house. Only the players' risk and shocks change from session to session."""
+    of values (_values_table), kept while its players stand (Seats.changes counts what changes them):
+    one a house, dropped with the house. Only the players' risk and shocks change from session to session."""
 
     def __init__(self) -> None:
         self.changes = -1  # Seats.changes when the game was set up

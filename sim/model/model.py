@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import mesa
 import numpy as np
@@ -230,10 +230,10 @@ class MajilisModel(mesa.Model):
         self.running = self.held < self.roll_calls
         self.session_closed()
 
-    def _vet(self, chance: np.ndarray) -> None:
-        """A warm-up session's close: a deputy its party would have expelled (with `chance`, by seat) is
-        replaced by another candidate of the same party in the same seat (ODD 5.1)."""
-        vetted = np.flatnonzero(self.rng.random(self.members) < chance)
+    def _vet(self, hazard: np.ndarray) -> None:
+        """A warm-up session's close: a deputy its party would have expelled (at `hazard`, by seat:
+        closing.hazards) is replaced by another candidate of the same party in the same seat (ODD 5.1)."""
+        vetted = np.flatnonzero(self.rng.random(self.members) < -np.expm1(-hazard))
         for seat in vetted:
             del self.seated_as[int(self.deputy_ids[seat])]
             self._unseat(int(seat))
@@ -265,12 +265,12 @@ class MajilisModel(mesa.Model):
                                                     s.ideal[seats], strict=True), strict=True))
         s.refresh()
 
-    def _expel(self, hazard: np.ndarray, vote_share: np.ndarray, chance: np.ndarray) -> None:
+    def _expel(self, hazard: np.ndarray, vote_share: np.ndarray) -> None:
         """Imperative mandate: a party expels the dissent that endangers it (ODD 7.9), voted or said, each
-        seat with `chance` = 1 - exp(-hazard) (closing.hazards), its votes carrying `vote_share` of the
-        hazard. A list seat goes to the next on the list (or falls vacant when the list is exhausted); a
-        district deputy keeps the seat as a self-nominated deputy. In the sessions a record gives, the
-        expulsions are the given ones (sim.model.given)."""
+        seat at its `hazard` (closing.hazards), its votes carrying `vote_share` of it. A list seat goes to
+        the next on the list (or falls vacant when the list is exhausted); a district deputy keeps the
+        seat as a self-nominated deputy. In the sessions a record gives, the expulsions are the given
+        ones (sim.model.given)."""
         s, p = self.seats, self.parties
         if self.given is not None and self.given.covers(self.session):
             events = self.given.of_session(self.session)
@@ -281,7 +281,7 @@ class MajilisModel(mesa.Model):
                 return
             seats, triggers = np.array(chosen, dtype=np.int64), [e.trigger for e in events]
         else:
-            draw = self.rng.random(self.members)
+            draw, chance = self.rng.random(self.members), -np.expm1(-hazard)
             seats = np.flatnonzero(draw < chance)
             if not len(seats):
                 return
@@ -332,21 +332,21 @@ def open_sessions(models: list[MajilisModel], keep: bool = True) -> Sitting:
     if not all(first.chamber.same_as(model.chamber) for model in models):
         raise ValueError("houses run in lockstep must share the executive's ideal point and the party list")
     seats, parties = [model.seats for model in models], [model.parties for model in models]
-    seated = np.stack([s.seated for s in seats])
+    seated = _stack(seats, "seated")
     a = draw_sessions([model.rng for model in models], [model.cfg.agenda for model in models],
                       [model.cfg.rules for model in models], first.dimensions,
                       np.array([model.executive.agenda_share for model in models]), seated,
                       np.array([model.behavior.noise_sd for model in models]))
     government = a.proposer_seat == GOVERNMENT
     seat = np.where(government, 0, a.proposer_seat)
-    party_of = np.stack([s.party_of for s in seats])
-    own = np.take_along_axis(np.stack([s.ideal for s in seats]), seat[:, :, None], axis=1)
-    alignment = np.take_along_axis(np.stack([p.alignment for p in parties]),
+    party_of = _stack(seats, "party_of")
+    own = np.take_along_axis(_stack(seats, "ideal"), seat[:, :, None], axis=1)
+    alignment = np.take_along_axis(_stack(parties, "alignment"),
                                    np.take_along_axis(party_of, seat, axis=1), axis=1)
     pull = np.where(government, 1.0, alignment)[:, :, None]
     candidates = np.clip(own + pull * (first.executive.ideal - own) + a.offset, -1.0, 1.0)  # one ideal: same_as
     proposer = np.where(government, GOVERNMENT, np.take_along_axis(party_of, seat, axis=1))
-    thresholds = np.take_along_axis(np.stack([model.thresholds for model in models]), a.kind, axis=1)
+    thresholds = np.take_along_axis(_stack(models, "thresholds"), a.kind, axis=1)
     if keep:
         for h, model in enumerate(models):
             model._record_opening(proposer[h], a.kind[h], a.moves[h])
@@ -358,14 +358,14 @@ def open_sessions(models: list[MajilisModel], keep: bool = True) -> Sitting:
         government=government,
         thresholds=thresholds,
         noise=a.noise,
-        deputy_matrix=np.stack([s.rule for s in seats]),
-        party_matrix=np.stack([p.line_matrix for p in parties]),
+        deputy_matrix=_stack(seats, "rule"),
+        party_matrix=_stack(parties, "line_matrix"),
         coalition_gain=np.stack([model.behavior.policy_weight * c.gain if c else np.zeros(2 * first.dimensions)
                                  for model, c in zip(models, coalitions, strict=True)]),
         coalition_intent=np.array([c.intent if c else 0.0 for c in coalitions]),
         vacant=~seated,
         party_of=party_of,
-        status_quo_terms=np.stack([model.status_quo_terms for model in models]),
+        status_quo_terms=_stack(models, "status_quo_terms"),
         band=np.array([model.behavior.abstain_band for model in models]),
         accept_loss=np.array([model.executive.accept_loss for model in models]),
     )
@@ -421,12 +421,11 @@ def close_sessions(models: list[MajilisModel], sitting: Sitting, keep: bool = Tr
         _each(models, lambda m: m.behavior.dissent_tolerance), _each(models, lambda m: m.behavior.speech_weight),
         _each(models, lambda m: m.behavior.expel_rate), exposed, danger, sitting.sat, speech, sat, defections,
         against)
-    chance = -np.expm1(-hazard)
     for h, m in enumerate(models):
         if keep:
-            m._expel(hazard[h], vote_share[h], chance[h])
+            m._expel(hazard[h], vote_share[h])
         else:
-            m._vet(chance[h])
+            m._vet(hazard[h])
 
     _fade(models)
     for m in models:
@@ -444,13 +443,12 @@ def _fade(models: list[MajilisModel]) -> None:
     threat, mandate = _stack(parties, "threat") * factor, _stack(seats, "mandate_threat") * factor
     fear = closing.fear_of(_each(models, lambda m: m.behavior.fear_scale), _stack(seats, "fear_base"), mandate,
                            threat, _stack(seats, "party_of"), parties[0].independent)
-    stance = seats[0].layout.stance
     for h, (s, p) in enumerate(zip(seats, parties, strict=True)):
-        p.threat, s.mandate_threat, s.fear = threat[h], mandate[h], fear[h]
-        s.rule[:, stance] = s.pull + s.fear
+        p.threat, s.mandate_threat = threat[h], mandate[h]
+        s.set_fear(fear[h])
 
 
-def _stack(objects: list, name: str) -> np.ndarray:
+def _stack(objects: Sequence[object], name: str) -> np.ndarray:
     """Attribute `name` of each object, stacked over houses."""
     return np.stack([getattr(o, name) for o in objects])
 

@@ -114,11 +114,15 @@ class Seats:
         self.update_fear()
 
     def update_fear(self) -> None:
-        """Fear from the threats as they stand (closing.fear_of), and the vote rule's column of it."""
+        """Fear from the threats as they stand (closing.fear_of)."""
         p = self.parties
-        self.fear = fear_of(self.behavior.fear_scale, self.fear_base, self.mandate_threat, p.threat, self.party_of,
-                            p.independent)
-        self.rule[:, self.layout.stance] = self.pull + self.fear
+        self.set_fear(fear_of(self.behavior.fear_scale, self.fear_base, self.mandate_threat, p.threat, self.party_of,
+                              p.independent))
+
+    def set_fear(self, fear: np.ndarray) -> None:
+        """Each seat's fear, and the vote rule's column of it (with a self-nominated deputy's own pull)."""
+        self.fear = fear
+        self.rule[:, self.layout.stance] = self.pull + fear
 
 
 def _beta(rng: np.random.Generator, mean: float, concentration: float, size: int) -> np.ndarray:
